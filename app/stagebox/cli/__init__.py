@@ -1,0 +1,100 @@
+"""The ``stagebox`` command line: one binary, one module per command, over the same core
+the GUI uses.
+
+Each command module in :data:`COMMANDS` exposes ``register(subparsers)``, which adds its
+parser and sets ``func`` to a ``run(args, ctx) -> int``. Modules import heavy libraries
+(jack, PySide6, pyudev) inside ``run`` so that ``stagebox detect`` starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import os
+import sys
+from collections.abc import Sequence
+
+from stagebox import __version__
+from stagebox.cli.context import Context
+from stagebox.core.errors import ExitCode, StageboxError
+
+#: Command modules, in the order ``stagebox --help`` lists them.
+COMMANDS = ("detect", "alsa", "jack", "usb", "check", "report", "wizard", "tray", "journal")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="stagebox",
+        description=(
+            "Set up a Linux audio interface for JACK: detect it, write the ALSA config it "
+            "needs, start JACK on it. Every change is shown first and can be undone. "
+            "With no command: the first-run wizard on a desktop, `detect` otherwise."
+        ),
+    )
+    parser.add_argument("--version", action="version", version=f"stagebox {__version__}")
+    parser.add_argument(
+        "--root",
+        metavar="DIR",
+        help="read /proc, /sys and /etc under DIR instead of / (a fake machine for tests)",
+    )
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMANDS:
+        try:
+            module = importlib.import_module(f"stagebox.cli.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"stagebox.cli.{name}":
+                raise
+            continue  # that feature is not in this build
+        module.register(sub)
+    _accept_root_everywhere(parser)
+    return parser
+
+
+def _accept_root_everywhere(parser: argparse.ArgumentParser) -> None:
+    """Let ``--root DIR`` stand after any (sub)command too: ``stagebox detect --root DIR``."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for subparser in action.choices.values():
+                if not any("--root" in a.option_strings for a in subparser._actions):
+                    subparser.add_argument(
+                        "--root",
+                        metavar="DIR",
+                        default=argparse.SUPPRESS,
+                        help="read /proc, /sys and /etc under DIR instead of /",
+                    )
+                _accept_root_everywhere(subparser)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.WARNING - 10 * min(args.verbose, 2),
+        format="stagebox: %(levelname)s: %(message)s",
+    )
+    if args.command is None:
+        args = parser.parse_args([*(argv or sys.argv[1:]), _default_command()])
+    try:
+        ctx = Context.from_args(args)
+        return int(args.func(args, ctx))
+    except StageboxError as exc:
+        print(f"stagebox: {exc.message}", file=sys.stderr)
+        if exc.fix:
+            print(f"  fix: {exc.fix}", file=sys.stderr)
+        return int(exc.exit_code)
+    except KeyboardInterrupt:
+        return int(ExitCode.INTERRUPTED)
+    except BrokenPipeError:
+        return int(ExitCode.OK)
+
+
+def _default_command() -> str:
+    has_display = bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    return "wizard" if has_display else "detect"
+
+
+def gui_main() -> int:
+    """Entry point of the ``stagebox-gui`` launcher: the wizard."""
+    return main([*sys.argv[1:], "wizard"])

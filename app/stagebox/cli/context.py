@@ -1,0 +1,28 @@
+"""What every command gets: the system root, the user's paths and the output streams."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass, field
+from typing import TextIO
+
+from stagebox.core.journal import Journal
+from stagebox.core.paths import UserPaths
+from stagebox.core.sysroot import SystemRoot
+
+
+@dataclass
+class Context:
+    root: SystemRoot
+    paths: UserPaths
+    out: TextIO = field(default_factory=lambda: sys.stdout)
+    err: TextIO = field(default_factory=lambda: sys.stderr)
+
+    @classmethod
+    def from_args(cls, args: argparse.Namespace) -> Context:
+        return cls(root=SystemRoot.at(getattr(args, "root", None)), paths=UserPaths.from_env())
+
+    @property
+    def journal(self) -> Journal:
+        return Journal(self.paths)

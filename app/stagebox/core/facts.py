@@ -1,0 +1,123 @@
+"""Raw facts about a machine, as read from a live system or from a pasted report.
+
+Both readers (``live.py`` over a :class:`~stagebox.core.sysroot.SystemRoot`, and the paste
+parser in ``capture/``) fill the same :class:`MachineFacts`; the classifier in ``detect.py``
+turns them into a :class:`~stagebox.core.model.DetectionResult`. Every field that the input
+cannot tell is ``None`` ("unknown"), never a guess; an empty list means "known to be none".
+Fields may be added; none may change meaning.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Direction(StrEnum):
+    PLAYBACK = "playback"
+    CAPTURE = "capture"
+
+
+@dataclass
+class PcmDevice:
+    """One ALSA PCM device of a card (``aplay -l`` line, /proc/asound/pcm, /proc/asound/devices)."""
+
+    device: int
+    name: str | None = None
+    playback: bool = False
+    capture: bool = False
+    subdevices: int | None = None
+    subdevices_available: int | None = None
+
+
+@dataclass
+class StreamInfo:
+    """One direction of /proc/asound/cardN/streamM (snd-usb-audio only)."""
+
+    direction: Direction
+    status: str | None = None  # "Running" / "Stop"
+    formats: list[str] = field(default_factory=list)
+    channels: list[int] = field(default_factory=list)
+    rates: list[int] = field(default_factory=list)
+    implicit_feedback: bool | None = None
+
+
+@dataclass
+class SubstreamOwner:
+    """A process holding a PCM substream open (owner_pid in .../pcmNx/subM/status)."""
+
+    pcm: str  # e.g. "pcm0p/sub0"
+    pid: int
+    process: str | None = None  # comm of the pid, when it can be read
+
+
+@dataclass
+class CardFacts:
+    index: int
+    id: str
+    driver: str | None = None  # /proc/asound/cards: the text before " - "
+    name: str | None = None  # short name
+    longname: str | None = None
+    module: str | None = None  # with underscores: snd_usb_us122l
+    usb_id: str | None = None  # "0644:800e", lower case, zero padded
+    usb_bus_path: str | None = None  # "usb-0000:00:1d.7-4" from a snd-usb-audio longname
+    usb_busdev: str | None = None  # "001/003" (bus/device numbers)
+    usb_speed: str | None = None  # "low" | "full" | "high" | "super" | "super_plus"
+    controller: str | None = None  # PCI address of the USB host controller, "0000:00:1d.7"
+    usb_port_path: str | None = None  # sysfs USB device name, "1-4" or "3-1.2"
+    serial: str | None = None
+    pcms: list[PcmDevice] | None = None  # None: the input does not list PCM devices
+    hwdeps: list[str] | None = None  # hwdep ids/names, e.g. "USB STREAM", ".../hwdeppcm"
+    has_midi: bool | None = None
+    streams: list[StreamInfo] = field(default_factory=list)
+    owners: list[SubstreamOwner] = field(default_factory=list)
+
+
+@dataclass
+class UsbDeviceFacts:
+    usb_id: str  # "0644:8020"
+    bus: int | None = None
+    device: int | None = None
+    name: str | None = None  # lsusb's description or the product string
+    speed: str | None = None  # as CardFacts.usb_speed
+    drivers: list[str] = field(default_factory=list)  # interface drivers bound
+    controller: str | None = None  # PCI address of its host controller
+    port_path: str | None = None  # "1-4"
+    serial: str | None = None
+
+
+class HostControllerType(StrEnum):
+    EHCI = "ehci"  # USB 2.0, PCI class 0x0c0320
+    UHCI = "uhci"  # USB 1.1 companion, 0x0c0300
+    OHCI = "ohci"  # USB 1.1 companion, 0x0c0310
+    XHCI = "xhci"  # USB 3.x, 0x0c0330
+
+
+@dataclass
+class PciDeviceFacts:
+    slot: str  # "0000:00:1d.7" (domain added when the input omits it)
+    class_code: str | None = None  # "0c0320"
+    vendor_device: str | None = None  # "8086:24dd"
+    description: str | None = None  # lspci text
+    driver: str | None = None  # bound kernel driver, "ehci-pci"
+    controller_type: HostControllerType | None = None
+
+
+@dataclass
+class MachineFacts:
+    source: str  # "live" | "capture"
+    alsa_loaded: bool | None = None
+    kernel: str | None = None
+    alsa_driver_version: str | None = None
+    cards: list[CardFacts] = field(default_factory=list)
+    usb_devices: list[UsbDeviceFacts] | None = None  # None: the input says nothing about USB
+    pci_devices: list[PciDeviceFacts] | None = None
+    modules: list[str] | None = None  # loaded kernel modules (underscored) when listed
+    # driver name -> PCI addresses bound to it, for the USB host controller drivers
+    hcd_bindings: dict[str, list[str]] | None = None
+    user_asoundrc: str | None = None
+    jack_log: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what the reader could not use, and why
+
+    def card(self, index: int) -> CardFacts | None:
+        return next((c for c in self.cards if c.index == index), None)

@@ -1,0 +1,157 @@
+"""The detection result: what ``stagebox detect --json`` publishes.
+
+This is a published contract (issue #4 gives the schema). Keys may be added; none may be
+removed or change meaning. ``None`` means "cannot be known from this input", never a guess.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from enum import Enum, StrEnum
+from typing import Any
+
+SCHEMA_VERSION = 1
+
+
+class AlsaState(StrEnum):
+    LOADED = "loaded"
+    NOT_LOADED = "not_loaded"
+    UNKNOWN = "unknown"
+
+
+class Kind(StrEnum):
+    INTERFACE = "interface"
+    ONBOARD = "onboard"
+    HDMI = "hdmi"
+    MIDI_ONLY = "midi_only"
+    WEBCAM_OR_HEADSET = "webcam_or_headset"
+    OTHER = "other"
+
+
+class Access(StrEnum):
+    HW = "hw"  # an ordinary ALSA PCM: JACK opens hw:<card id>
+    USB_STREAM = "usb_stream"  # snd-usb-us122l: only through the alsa-plugins usb_stream PCM
+    NONE = "none"  # no audio path (MIDI only, no PCM, firmware missing)
+
+
+class Severity(StrEnum):
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+
+@dataclass
+class Card:
+    index: int
+    id: str
+    driver: str | None
+    name: str | None
+    longname: str | None
+    module: str | None
+    usb_id: str | None
+    model: str | None
+    kind: Kind
+    access: Access
+    playback: bool | None
+    capture: bool | None
+    jack_device: str | None
+    # -- extensions (beyond the issue's schema; additive) --
+    family: str | None = None  # knowledge-base entry key
+    usb_speed: str | None = None
+    controller: str | None = None  # PCI address of the USB host controller
+    usb_port_path: str | None = None
+    serial: str | None = None
+
+
+@dataclass
+class UsbAudioWithoutCard:
+    usb_id: str
+    model: str | None
+    reason: str
+    # -- extensions --
+    family: str | None = None
+    speed: str | None = None
+    controller: str | None = None
+    port_path: str | None = None
+
+
+@dataclass
+class Finding:
+    code: str
+    severity: Severity
+    card: int | None
+    message: str
+    fix: str | None = None
+    # -- extension: the USB id the finding is about when there is no card --
+    usb_id: str | None = None
+
+
+@dataclass
+class DetectionResult:
+    alsa: AlsaState
+    kernel: str | None
+    cards: list[Card] = field(default_factory=list)
+    usb_audio_without_card: list[UsbAudioWithoutCard] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    source: str = "live"  # extension: "live" | "capture"
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["schema"] = SCHEMA_VERSION
+        return _plain(data)
+
+    def to_json(self, indent: int | None = 2) -> str:
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> DetectionResult:
+        return cls(
+            alsa=AlsaState(data["alsa"]),
+            kernel=data.get("kernel"),
+            cards=[_card(c) for c in data.get("cards", [])],
+            usb_audio_without_card=[
+                UsbAudioWithoutCard(**_known(UsbAudioWithoutCard, u))
+                for u in data.get("usb_audio_without_card", [])
+            ],
+            findings=[
+                Finding(**{**_known(Finding, f), "severity": Severity(f["severity"])})
+                for f in data.get("findings", [])
+            ],
+            source=data.get("source", "live"),
+        )
+
+    # Small queries the CLI, the wizard and the other features share.
+    def card(self, index: int) -> Card | None:
+        return next((c for c in self.cards if c.index == index), None)
+
+    def interfaces(self) -> list[Card]:
+        return [c for c in self.cards if c.kind is Kind.INTERFACE]
+
+    def findings_for(self, card: int | None) -> list[Finding]:
+        return [f for f in self.findings if f.card == card]
+
+    def has_finding(self, code: str) -> bool:
+        return any(f.code == code for f in self.findings)
+
+
+def _card(data: dict[str, Any]) -> Card:
+    known = _known(Card, data)
+    known["kind"] = Kind(known["kind"])
+    known["access"] = Access(known["access"])
+    return Card(**known)
+
+
+def _known(cls: type, data: dict[str, Any]) -> dict[str, Any]:
+    names = set(cls.__dataclass_fields__)  # type: ignore[attr-defined]
+    return {k: v for k, v in data.items() if k in names}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value

@@ -1,0 +1,1 @@
+"""Knowledge-base data and icons, installed as the stagebox.resources package."""

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Run the whole Stagebox test suite: lint, types, unit, real-component and GUI tests.
+# Installs what it needs first (./setup.sh --test), needs no display (Qt runs offscreen;
+# screenshot tests start their own Xvfb) and starts/stops its own jackd servers.
+# Extra arguments go to pytest, e.g. ./run-tests.sh -k alsa
+set -euo pipefail
+cd "$(dirname "$0")"
+./setup.sh --test
+export JACK_NO_START_SERVER=1 QT_QPA_PLATFORM=offscreen
+echo "== ruff"; .venv/bin/ruff check app tests bench polkit
+echo "== mypy (core)"; .venv/bin/mypy
+echo "== pytest"; exec .venv/bin/pytest -q "$@"
