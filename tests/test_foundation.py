@@ -88,3 +88,36 @@ def test_cli_accepts_root_after_the_command(run_cli, tmp_path: Path) -> None:
     assert result.code == 0 and "not changed anything" in result.out
     bad = run_cli("--root", str(tmp_path / "missing"), "journal")
     assert bad.code == 2 and "not a directory" in bad.err
+
+
+def test_facts_json_round_trip() -> None:
+    from stagebox.core.facts import (
+        CardFacts,
+        Direction,
+        HostControllerType,
+        MachineFacts,
+        PciDeviceFacts,
+        PcmDevice,
+        StreamInfo,
+        UsbDeviceFacts,
+        facts_from_json,
+        facts_to_json,
+    )
+
+    facts = MachineFacts(
+        source="live",
+        alsa_loaded=True,
+        kernel="6.1.0-13-amd64",
+        cards=[
+            CardFacts(
+                index=1,
+                id="C400",
+                pcms=[PcmDevice(0, "USB Audio", True, True)],
+                streams=[StreamInfo(Direction.PLAYBACK, rates=[48000], implicit_feedback=True)],
+            )
+        ],
+        usb_devices=[UsbDeviceFacts("0644:8020", speed="high", controller="0000:00:1a.7")],
+        pci_devices=[PciDeviceFacts("0000:00:1a.7", controller_type=HostControllerType.EHCI)],
+        hcd_bindings={"ehci-pci": ["0000:00:1a.7"]},
+    )
+    assert facts_from_json(facts_to_json(facts)) == facts

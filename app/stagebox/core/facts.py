@@ -10,7 +10,7 @@ Fields may be added; none may change meaning.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import StrEnum
+from enum import Enum, StrEnum
 
 
 class Direction(StrEnum):
@@ -121,3 +121,69 @@ class MachineFacts:
 
     def card(self, index: int) -> CardFacts | None:
         return next((c for c in self.cards if c.index == index), None)
+
+
+# -- JSON form (carried in Stagebox's own report so `detect --capture` reads it back exactly) --
+
+FACTS_SECTION_TITLE = "Stagebox machine facts (JSON)"
+
+
+def facts_to_json(facts: MachineFacts) -> str:
+    import json
+    from dataclasses import asdict
+
+    def plain(value: object) -> object:
+        if isinstance(value, Enum):
+            return value.value
+        if isinstance(value, dict):
+            return {k: plain(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [plain(v) for v in value]
+        return value
+
+    return json.dumps(plain(asdict(facts)), indent=1, sort_keys=True)
+
+
+def facts_from_json(text: str) -> MachineFacts:
+    """Inverse of :func:`facts_to_json`; raises ValueError/TypeError/KeyError on bad input."""
+    import json
+
+    data = json.loads(text)
+    cards = []
+    for c in data.get("cards", []):
+        c = dict(c)
+        c["pcms"] = None if c.get("pcms") is None else [PcmDevice(**p) for p in c["pcms"]]
+        c["streams"] = [
+            StreamInfo(**{**s, "direction": Direction(s["direction"])})
+            for s in c.get("streams", [])
+        ]
+        c["owners"] = [SubstreamOwner(**o) for o in c.get("owners", [])]
+        cards.append(CardFacts(**c))
+    usb = data.get("usb_devices")
+    pci = data.get("pci_devices")
+    return MachineFacts(
+        source=data.get("source", "capture"),
+        alsa_loaded=data.get("alsa_loaded"),
+        kernel=data.get("kernel"),
+        alsa_driver_version=data.get("alsa_driver_version"),
+        cards=cards,
+        usb_devices=None if usb is None else [UsbDeviceFacts(**u) for u in usb],
+        pci_devices=None
+        if pci is None
+        else [
+            PciDeviceFacts(
+                **{
+                    **p,
+                    "controller_type": HostControllerType(p["controller_type"])
+                    if p.get("controller_type")
+                    else None,
+                }
+            )
+            for p in pci
+        ],
+        modules=data.get("modules"),
+        hcd_bindings=data.get("hcd_bindings"),
+        user_asoundrc=data.get("user_asoundrc"),
+        jack_log=list(data.get("jack_log", [])),
+        notes=list(data.get("notes", [])),
+    )
