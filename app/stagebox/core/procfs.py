@@ -95,7 +95,7 @@ def _looks_like_longname(line: str, card: CardFacts) -> bool:
         return False
     if line[:1] in (" ", "\t"):
         return True
-    return bool(card.name) and card.name.split(" [")[0] in line
+    return card.name is not None and card.name.split(" [")[0] in line
 
 
 def parse_cards(text: str) -> list[CardFacts]:
