@@ -12,33 +12,12 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
-SYSTEM_PATH = "/usr/sbin:/usr/bin:/sbin:/bin"
+from tests.packaging.conftest import REPO, SYSTEM_PATH
 
 pytestmark = pytest.mark.skipif(
     shutil.which("dpkg-buildpackage", path=SYSTEM_PATH) is None,
     reason="dpkg-buildpackage missing: run ./setup.sh --test",
 )
-
-
-@pytest.fixture(scope="module")
-def deb(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("deb")
-    result = subprocess.run(
-        ["bash", str(REPO / "packaging" / "build-deb.sh"), str(out)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stderr
-    return Path(result.stdout.strip().splitlines()[-1])
-
-
-@pytest.fixture(scope="module")
-def unpacked(deb: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("root")
-    subprocess.run(["dpkg-deb", "-x", str(deb), str(root)], check=True)
-    return root
 
 
 def _contents(deb: Path) -> dict[str, tuple[str, str]]:
@@ -122,8 +101,14 @@ def test_installed_program_runs_on_debians_python_libraries(unpacked: Path) -> N
     }
     fake = REPO / "tests/fixtures/roots/us122l-ich5"
     result = subprocess.run(
-        ["/usr/bin/python3", str(unpacked / "usr/bin/stagebox"), "detect", "--json",
-         "--root", str(fake)],
+        [
+            "/usr/bin/python3",
+            str(unpacked / "usr/bin/stagebox"),
+            "detect",
+            "--json",
+            "--root",
+            str(fake),
+        ],
         capture_output=True,
         text=True,
         env=env,
