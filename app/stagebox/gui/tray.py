@@ -1,0 +1,436 @@
+"""``stagebox tray``: a tray icon (or, without a system tray, a small window) that starts,
+stops and restarts JACK with a saved profile, follows the interface when it is plugged in or
+out, and shows JACK's state. Idle means idle: no timer runs unless udev just sent events."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QAction, QActionGroup
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSystemTrayIcon,
+    QVBoxLayout,
+    QWidget,
+)
+
+from stagebox.core import hotplug
+from stagebox.core.hotplug import Action, Choice, EventBatch, HotplugChoices
+from stagebox.core.jack.settings import latency_ms
+from stagebox.core.paths import UserPaths
+from stagebox.core.sysroot import SystemRoot
+from stagebox.core.tray_state import TrayModel, TrayState
+from stagebox.gui import texts
+from stagebox.gui.icons import icon
+from stagebox.gui.jack_signals import JackSignals
+from stagebox.gui.tasks import run_task
+from stagebox.gui.texts import t
+from stagebox.gui.wizard.fix_page import reason_of
+
+log = logging.getLogger(__name__)
+
+STATE_ICON = {
+    TrayState.STOPPED: "tray-stopped",
+    TrayState.STARTING: "tray-starting",
+    TrayState.RUNNING: "tray-running",
+    TrayState.XRUNS: "tray-xruns",
+    TrayState.FAILED: "tray-failed",
+}
+
+
+def describe(model: TrayModel) -> str:
+    """The tooltip / status text for the model's state."""
+    values = {
+        "device": model.device or "?",
+        "rate": model.rate or 0,
+        "period": model.period or 0,
+        "periods": model.periods or 0,
+        "latency": model.latency_ms or 0.0,
+        "xruns": model.xruns,
+        "reason": model.message or "",
+    }
+    source = {
+        TrayState.STOPPED: texts.TRAY_STATE_STOPPED,
+        TrayState.STARTING: texts.TRAY_STATE_STARTING,
+        TrayState.RUNNING: texts.TRAY_STATE_RUNNING,
+        TrayState.XRUNS: texts.TRAY_STATE_XRUNS,
+        TrayState.FAILED: texts.TRAY_STATE_FAILED,
+    }[model.state]
+    text = t(source, **values)
+    if model.message and model.state is TrayState.STOPPED:
+        text += "\n" + model.message
+    return text
+
+
+class FallbackWindow(QWidget):
+    """The same controls as the tray menu, for desktops without a system tray."""
+
+    def __init__(self, tray: TrayApp) -> None:
+        super().__init__()
+        self.setWindowTitle(t(texts.APP_NAME))
+        self.setWindowIcon(icon("stagebox"))
+        layout = QVBoxLayout(self)
+        note = QLabel(t(texts.TRAY_NO_TRAY))
+        note.setWordWrap(True)
+        layout.addWidget(note)
+        row = QHBoxLayout()
+        self.state_icon = QLabel()
+        self.state_text = QLabel()
+        self.state_text.setWordWrap(True)
+        row.addWidget(self.state_icon, 0, Qt.AlignmentFlag.AlignTop)
+        row.addWidget(self.state_text, 1)
+        layout.addLayout(row)
+        self.profiles = QComboBox()
+        layout.addWidget(self.profiles)
+        buttons = QHBoxLayout()
+        for action in (tray.start_action, tray.stop_action, tray.restart_action):
+            button = QPushButton(action.text())
+            button.clicked.connect(action.trigger)
+            action.enabledChanged.connect(button.setEnabled)
+            button.setEnabled(action.isEnabled())
+            buttons.addWidget(button)
+        layout.addLayout(buttons)
+        more = QHBoxLayout()
+        for action in (tray.wizard_action, tray.log_action, tray.quit_action):
+            button = QPushButton(action.text())
+            button.clicked.connect(action.trigger)
+            more.addWidget(button)
+        layout.addLayout(more)
+        self.profiles.activated.connect(
+            lambda i: tray.choose_profile(str(self.profiles.itemData(i)))
+        )
+
+
+class TrayApp(QObject):
+    state_changed = Signal(str)
+
+    def __init__(
+        self,
+        root: SystemRoot,
+        paths: UserPaths,
+        *,
+        controller: Any = None,
+        use_tray: bool | None = None,
+        events: hotplug.UdevSoundEvents | Any = None,
+    ) -> None:
+        super().__init__()
+        from stagebox.core.jack.profiles import ProfileStore
+
+        self.root, self.paths = root, paths
+        self.model = TrayModel()
+        self.profiles = ProfileStore(paths)
+        self.choices = HotplugChoices(paths)
+        self.active: str | None = None
+        self.running_settings: Any = None
+        self._controller = controller
+        self.watch: Any = None
+        self.signals = JackSignals()
+        self.signals.xrun.connect(self._xrun)
+        self.signals.server_gone.connect(self._server_gone)
+        self.wizard: Any = None
+        self._build_menu()
+        if use_tray is None:
+            use_tray = QSystemTrayIcon.isSystemTrayAvailable()
+        self.tray: QSystemTrayIcon | None = None
+        self.window: FallbackWindow | None = None
+        if use_tray:
+            self.tray = QSystemTrayIcon(icon("tray-stopped"), self)
+            self.tray.setContextMenu(self.menu)
+            self.tray.activated.connect(self._tray_clicked)
+        else:
+            self.window = FallbackWindow(self)
+        self.watcher: Any = None
+        if events is not None:
+            from stagebox.gui.hotplug import HotplugWatcher
+
+            self.watcher = HotplugWatcher(events)
+            self.watcher.settled.connect(self.hotplug_settled)
+        self.reload_profiles()
+        self.refresh()
+
+    # -- building ------------------------------------------------------------------------
+    def _build_menu(self) -> None:
+        self.menu = QMenu()
+        self.state_action = self.menu.addAction("")
+        self.state_action.setEnabled(False)
+        self.menu.addSeparator()
+        self.start_action = self.menu.addAction(t(texts.TRAY_START), self.start)
+        self.stop_action = self.menu.addAction(t(texts.TRAY_STOP), self.stop)
+        self.restart_action = self.menu.addAction(t(texts.TRAY_RESTART), self.restart)
+        self.menu.addSeparator()
+        self.profile_menu = self.menu.addMenu("")
+        self.profile_group = QActionGroup(self)
+        self.profile_group.setExclusive(True)
+        self.menu.addSeparator()
+        self.wizard_action = self.menu.addAction(t(texts.TRAY_WIZARD), self.open_wizard)
+        self.log_action = self.menu.addAction(t(texts.TRAY_LOG), self.show_log)
+        self.menu.addSeparator()
+        self.quit_action = self.menu.addAction(t(texts.TRAY_QUIT), self.quit)
+
+    def show(self) -> None:
+        if self.tray is not None:
+            self.tray.show()
+        elif self.window is not None:
+            self.window.show()
+
+    @property
+    def controller(self) -> Any:
+        if self._controller is None:
+            from stagebox.core.jack.control import JackController
+
+            self._controller = JackController(self.paths)
+        return self._controller
+
+    # -- profiles ------------------------------------------------------------------------
+    def reload_profiles(self) -> None:
+        names = [p.name for p in self.profiles.list()]
+        if self.active not in names:
+            self.active = names[0] if names else None
+        for action in self.profile_group.actions():
+            self.profile_group.removeAction(action)
+        self.profile_menu.clear()
+        for name in names:
+            action = QAction(name, self.profile_menu, checkable=True)
+            action.setChecked(name == self.active)
+            action.triggered.connect(lambda _=False, n=name: self.choose_profile(n))
+            self.profile_group.addAction(action)
+            self.profile_menu.addAction(action)
+        if self.window is not None:
+            self.window.profiles.clear()
+            for name in names:
+                self.window.profiles.addItem(name, name)
+            if self.active:
+                self.window.profiles.setCurrentIndex(names.index(self.active))
+        self.refresh()
+
+    def choose_profile(self, name: str) -> None:
+        self.active = name
+        self.reload_profiles()
+        if self.model.running:
+            self.restart()
+
+    # -- JACK ----------------------------------------------------------------------------
+    def start(self) -> None:
+        if self.active is None or self.model.state is TrayState.STARTING or self.model.running:
+            return
+        settings = self.profiles.get(self.active).settings
+        device = settings.device or settings.playback_device or settings.capture_device
+        self.model.start_requested(device or None)
+        self.refresh()
+        controller = self.controller
+        watch = self.signals.watch(settings.server_name or None)
+
+        def start() -> Any:
+            status = controller.start(settings)
+            watch.start()
+            return status
+
+        run_task(start, lambda status: self._started(status, settings, watch), self._start_failed)
+
+    def _started(self, status: Any, settings: Any, watch: Any) -> None:
+        self.watch = watch
+        self.running_settings = settings
+        self.model.started(
+            rate=getattr(status, "rate", None) or watch.samplerate,
+            period=getattr(status, "period", None) or watch.blocksize,
+            periods=settings.periods or 2,
+            latency_ms=getattr(status, "latency_ms", None) or latency_ms(settings),
+        )
+        self.refresh()
+
+    def _start_failed(self, exc: BaseException) -> None:
+        self.model.start_failed(reason_of(exc))
+        self.refresh()
+        self.notify(describe(self.model), warning=True)
+
+    def stop(self, message: str | None = None, then: Any = None) -> None:
+        if not self.model.running:
+            return
+        self.model.stop_requested()
+        self._close_watch()
+        server = self.running_settings.server_name or None if self.running_settings else None
+        controller = self.controller
+
+        def stopped(_value: object = None, error: BaseException | None = None) -> None:
+            self.model.stopped(message if error is None else reason_of(error))
+            self.running_settings = None
+            self.refresh()
+            if then is not None:
+                then()
+
+        run_task(lambda: controller.stop(server), stopped, lambda exc: stopped(error=exc))
+
+    def restart(self) -> None:
+        if self.model.running:
+            self.stop(then=self.start)
+        else:
+            self.start()
+
+    def _close_watch(self) -> None:
+        if self.watch is not None:
+            self.watch.stop()
+            self.watch = None
+
+    def _xrun(self) -> None:
+        self.model.xrun()
+        self.refresh()
+
+    def _server_gone(self, reason: str) -> None:
+        expected = self.model.state is TrayState.STOPPED
+        self._close_watch()
+        self.model.server_gone(reason)
+        self.running_settings = None
+        self.refresh()
+        if not expected and self.model.state is TrayState.FAILED:
+            self.notify(describe(self.model), warning=True)
+
+    # -- hotplug -------------------------------------------------------------------------
+    def hotplug_settled(self, batch: EventBatch) -> None:
+        from stagebox.core.detect import detect_live
+
+        root = self.root
+        run_task(lambda: detect_live(root), lambda result: self.act_on(batch, result))
+
+    def act_on(self, batch: EventBatch, result: Any) -> hotplug.Decision:
+        matched = self.profiles.match(result)
+        matched_settings = matched.settings if matched else None
+        running = self.running_settings
+        decision = hotplug.decide(
+            batch,
+            result,
+            running_device=_device(running) if running is not None and self.model.running else None,
+            matched_profile=matched.name if matched else None,
+            matched_device=_device(matched_settings) if matched_settings else None,
+            choice=self.choices.get(matched.name) if matched else Choice.ASK,
+        )
+        if decision.action is Action.STOP_UNPLUGGED:
+            self.stop(message=t(texts.TRAY_UNPLUGGED, device=decision.device))
+            self.notify(t(texts.TRAY_UNPLUGGED, device=decision.device))
+        elif decision.action is Action.START and decision.profile:
+            self.active = decision.profile
+            self.reload_profiles()
+            self.notify(
+                t(texts.TRAY_AUTO_STARTED, device=decision.device, profile=decision.profile)
+            )
+            self.start()
+        elif decision.action is Action.OFFER_START and decision.profile:
+            self.offer_start(decision.profile, decision.device or "")
+        return decision
+
+    def offer_start(self, profile: str, device: str) -> None:
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            t(texts.TRAY_OFFER_TITLE),
+            t(texts.TRAY_OFFER, profile=profile, device=device),
+        )
+        box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+        always = QCheckBox(t(texts.TRAY_OFFER_ALWAYS))
+        box.setCheckBox(always)
+        self.offer_box = box
+
+        def answered(button: int) -> None:
+            yes = box.standardButton(box.clickedButton()) == QMessageBox.StandardButton.Yes
+            if always.isChecked():
+                self.choices.set(profile, Choice.START if yes else Choice.NEVER)
+            if yes:
+                self.active = profile
+                self.reload_profiles()
+                self.start()
+
+        box.finished.connect(answered)
+        box.open()
+
+    # -- the rest of the menu ------------------------------------------------------------
+    def open_wizard(self) -> None:
+        from stagebox.gui.wizard.window import SetupWizard
+
+        self.wizard = SetupWizard(self.root, self.paths)
+        self.wizard.finished.connect(lambda _r: self.reload_profiles())
+        self.wizard.show()
+        self.wizard.start_when_shown()
+
+    def jack_log_text(self) -> str:
+        path = getattr(self.controller, "log_path", None)
+        if callable(path):
+            path = path(self.running_settings.server_name if self.running_settings else None)
+        try:
+            return path.read_text(encoding="utf-8", errors="replace") if path else ""
+        except OSError:
+            return ""
+
+    def show_log(self) -> None:
+        dialog = QDialog()
+        dialog.setWindowTitle(t(texts.TRAY_LOG_TITLE))
+        view = QPlainTextEdit(self.jack_log_text() or t(texts.TRAY_LOG_EMPTY))
+        view.setReadOnly(True)
+        QVBoxLayout(dialog).addWidget(view)
+        dialog.resize(700, 400)
+        self.log_dialog = dialog
+        dialog.show()
+
+    def quit(self) -> None:
+        from PySide6.QtWidgets import QApplication
+
+        self._close_watch()
+        if self.model.running:
+            server = self.running_settings.server_name or None if self.running_settings else None
+            try:
+                self.controller.stop(server)
+            except Exception:
+                log.warning("stopping JACK on quit failed", exc_info=True)
+        if self.tray is not None:
+            self.tray.hide()
+        QApplication.quit()
+
+    def _tray_clicked(self, reason: QSystemTrayIcon.ActivationReason) -> None:
+        if reason is QSystemTrayIcon.ActivationReason.Trigger:
+            self.menu.popup(self.menu.pos())
+
+    def notify(self, message: str, warning: bool = False) -> None:
+        self.last_notice = message
+        if self.tray is not None:
+            kind = (
+                QSystemTrayIcon.MessageIcon.Warning
+                if warning
+                else QSystemTrayIcon.MessageIcon.Information
+            )
+            self.tray.showMessage(t(texts.APP_NAME), message, kind)
+        self.refresh()
+
+    # -- drawing -------------------------------------------------------------------------
+    def refresh(self) -> None:
+        state = self.model.state
+        text = describe(self.model)
+        has_profile = self.active is not None
+        self.state_action.setText(text.splitlines()[0])
+        self.start_action.setEnabled(has_profile and state in (TrayState.STOPPED, TrayState.FAILED))
+        self.stop_action.setEnabled(self.model.running)
+        self.restart_action.setEnabled(has_profile and self.model.running)
+        self.profile_menu.setTitle(
+            t(texts.TRAY_PRESET, name=self.active) if has_profile else t(texts.TRAY_NO_PRESET)
+        )
+        self.profile_menu.setEnabled(has_profile)
+        if self.tray is not None:
+            self.tray.setIcon(icon(STATE_ICON[state]))
+            self.tray.setToolTip(text)
+        if self.window is not None:
+            self.window.state_icon.setPixmap(icon(STATE_ICON[state]).pixmap(32, 32))
+            notice = getattr(self, "last_notice", "")
+            self.window.state_text.setText(
+                text + (f"\n{notice}" if notice and notice not in text else "")
+            )
+        self.state_changed.emit(state.value)
+
+
+def _device(settings: Any) -> str | None:
+    return settings.device or settings.playback_device or settings.capture_device or None

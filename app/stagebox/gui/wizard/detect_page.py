@@ -1,0 +1,169 @@
+"""Page 1: what is plugged in. Interfaces first (one to choose), cards that are not
+interfaces apart, findings in plain words. Detection runs after the window is shown."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QHBoxLayout,
+    QListWidget,
+    QListWidgetItem,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+)
+
+from stagebox.core import wizard_flow
+from stagebox.core.model import Card, DetectionResult, Kind, Severity
+from stagebox.gui import texts
+from stagebox.gui.icons import icon
+from stagebox.gui.texts import t
+from stagebox.gui.wizard.base import Page, clear_layout, heading, wrapped
+
+KIND_TEXT = {
+    Kind.INTERFACE: texts.KIND_INTERFACE,
+    Kind.ONBOARD: texts.KIND_ONBOARD,
+    Kind.HDMI: texts.KIND_HDMI,
+    Kind.MIDI_ONLY: texts.KIND_MIDI_ONLY,
+    Kind.WEBCAM_OR_HEADSET: texts.KIND_WEBCAM,
+    Kind.OTHER: texts.KIND_OTHER,
+}
+SEVERITY_MARK = {Severity.INFO: "ℹ", Severity.WARNING: "⚠", Severity.ERROR: "✖"}
+
+
+def card_line(card: Card) -> str:
+    model = wizard_flow.display_name(card) or t(texts.UNKNOWN_MODEL)
+    if card.jack_device:
+        return t(
+            texts.CARD_LINE, model=model, index=card.index, id=card.id, device=card.jack_device
+        )
+    return t(texts.CARD_LINE_NO_DEVICE, model=model, index=card.index, id=card.id)
+
+
+class DetectPage(Page):
+    def __init__(self) -> None:
+        super().__init__(t(texts.DETECT_TITLE), t(texts.DETECT_SUBTITLE))
+        self.busy_label = wrapped(t(texts.DETECT_BUSY))
+        self.busy_bar = QProgressBar()
+        self.busy_bar.setRange(0, 0)
+        self.body.addWidget(self.busy_label)
+        self.body.addWidget(self.busy_bar)
+
+        self.interfaces_heading = heading(t(texts.DETECT_INTERFACES))
+        self.interface_list = QListWidget()
+        self.interface_list.setIconSize(QSize(32, 32))
+        self.interface_list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.interface_list.currentItemChanged.connect(self._choice_changed)
+        self.no_interface = wrapped(t(texts.DETECT_NO_INTERFACE))
+        self.use_onboard = QCheckBox(t(texts.DETECT_USE_ONBOARD))
+        self.use_onboard.toggled.connect(self._onboard_toggled)
+        for widget in (
+            self.interfaces_heading,
+            self.interface_list,
+            self.no_interface,
+            self.use_onboard,
+        ):
+            self.body.addWidget(widget)
+        self.dynamic = QVBoxLayout()  # rebuilt on every scan: cardless, others, findings
+        self.body.addLayout(self.dynamic)
+        row = QHBoxLayout()
+        self.rescan = QPushButton(t(texts.DETECT_RESCAN))
+        self.rescan.clicked.connect(lambda: self.setup.start_detection())
+        row.addWidget(self.rescan)
+        row.addStretch(1)
+        self.body.addLayout(row)
+        self.show_busy(True)
+
+    # -- called by the wizard ----------------------------------------------------------
+    def show_busy(self, busy: bool) -> None:
+        self.busy_label.setVisible(busy)
+        self.busy_bar.setVisible(busy)
+        self.rescan.setEnabled(not busy)
+        for widget in (self.interfaces_heading, self.interface_list, self.no_interface):
+            widget.setVisible(not busy and widget is not self.no_interface)
+        self.no_interface.setVisible(False)
+        self.use_onboard.setVisible(False)
+        if busy:
+            clear_layout(self.dynamic)
+        self.completeChanged.emit()
+
+    def show_error(self, reason: str) -> None:
+        self.show_busy(False)
+        self.dynamic.addWidget(wrapped(t(texts.DETECT_FAILED, reason=reason)))
+
+    def show_result(self, result: DetectionResult) -> None:
+        self.show_busy(False)
+        view = wizard_flow.overview(result)
+        self._fill_interfaces(view.interfaces)
+        has_usable = any(wizard_flow.usable_for_jack(c) for c in view.interfaces)
+        self.no_interface.setVisible(not view.interfaces and not view.cardless)
+        self.use_onboard.setVisible(not has_usable and bool(view.fallbacks))
+        if view.cardless:
+            self.dynamic.addWidget(heading(t(texts.DETECT_CARDLESS)))
+            for device in view.cardless:
+                self.dynamic.addWidget(
+                    wrapped(
+                        t(
+                            texts.CARDLESS_LINE,
+                            model=device.model or t(texts.UNKNOWN_MODEL),
+                            usb_id=device.usb_id,
+                            reason=device.reason,
+                        )
+                    )
+                )
+        if view.others:
+            self.dynamic.addWidget(heading(t(texts.DETECT_OTHERS)))
+            for card in view.others:
+                name = wizard_flow.display_name(card)
+                line = t(texts.OTHER_LINE, name=name, kind=t(KIND_TEXT[card.kind]))
+                self.dynamic.addWidget(wrapped(f"• {line}"))
+        self.dynamic.addWidget(heading(t(texts.DETECT_FINDINGS)))
+        if not view.findings:
+            self.dynamic.addWidget(wrapped(t(texts.DETECT_NOTHING_NOTICED)))
+        for finding in view.findings:
+            text = f"{SEVERITY_MARK[finding.severity]} {finding.message}"
+            if finding.fix:
+                text += "\n    " + t(texts.FIX_HINT, fix=finding.fix)
+            self.dynamic.addWidget(wrapped(text))
+        self.completeChanged.emit()
+
+    def _fill_interfaces(self, cards: list[Card]) -> None:
+        self.interface_list.blockSignals(True)
+        self.interface_list.clear()
+        chosen = self.setup.device
+        for card in cards:
+            item = QListWidgetItem(icon("device-interface"), card_line(card))
+            item.setData(Qt.ItemDataRole.UserRole, card.index)
+            if not wizard_flow.usable_for_jack(card):
+                item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsSelectable)
+            self.interface_list.addItem(item)
+            if chosen is not None and card.index == chosen.index:
+                self.interface_list.setCurrentItem(item)
+        self.interface_list.blockSignals(False)
+        rows = max(len(cards), 1)
+        self.interface_list.setFixedHeight(
+            rows * max(self.interface_list.sizeHintForRow(0), 36) + 8
+        )
+        self.interfaces_heading.setVisible(bool(cards))
+        self.interface_list.setVisible(bool(cards))
+
+    def _choice_changed(self, item: QListWidgetItem | None) -> None:
+        result = self.setup.result
+        if item is None or result is None:
+            return
+        self.setup.device = result.card(int(item.data(Qt.ItemDataRole.UserRole)))
+        self.completeChanged.emit()
+
+    def _onboard_toggled(self, on: bool) -> None:
+        result = self.setup.result
+        fallbacks = wizard_flow.overview(result).fallbacks if result else []
+        self.setup.device = fallbacks[0] if on and fallbacks else None
+        self.completeChanged.emit()
+
+    def isComplete(self) -> bool:  # noqa: N802 (Qt name)
+        result = self.setup.result if self.wizard() else None
+        if result is None:
+            return False
+        return self.setup.device is not None or bool(result.usb_audio_without_card)

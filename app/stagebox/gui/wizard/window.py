@@ -1,0 +1,154 @@
+"""The wizard window: holds the session (what was detected, the chosen device, the JACK
+settings) and runs the slow core calls on worker threads. Built and shown before anything
+is detected, so the window appears as fast as Qt allows."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QSize, QTimer
+from PySide6.QtWidgets import QWizard
+
+from stagebox.core import wizard_flow
+from stagebox.core.facts import MachineFacts
+from stagebox.core.journal import Journal
+from stagebox.core.model import Card, DetectionResult
+from stagebox.core.paths import UserPaths
+from stagebox.core.sysroot import SystemRoot
+from stagebox.gui import texts
+from stagebox.gui.icons import icon
+from stagebox.gui.tasks import run_task
+from stagebox.gui.texts import t
+from stagebox.gui.wizard.detect_page import DetectPage
+from stagebox.gui.wizard.fix_page import FixPage, reason_of
+from stagebox.gui.wizard.jack_page import JackPage
+from stagebox.gui.wizard.test_page import TestPage
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Scan:
+    """One look at the machine: raw facts, what they mean, and the system checks."""
+
+    facts: MachineFacts | None
+    result: DetectionResult
+    checks: list[Any]
+
+
+def scan_machine(root: SystemRoot) -> Scan:
+    """Detection and checks for ``root`` (runs on a worker thread)."""
+    from stagebox.core.checks import run_checks
+    from stagebox.core.detect import detect_facts
+    from stagebox.core.live import read_live_facts
+
+    facts = read_live_facts(root)
+    result = detect_facts(facts)
+    try:
+        checks = list(run_checks(root, result))
+    except Exception:  # the checks only add advice; the wizard works without them
+        log.warning("system checks failed", exc_info=True)
+        checks = []
+    return Scan(facts, result, checks)
+
+
+def wait_for_card_by_udev(usb_id: str, timeout: float) -> bool:
+    from stagebox.core.usb import wait_for_card
+
+    return bool(wait_for_card(usb_id, timeout))
+
+
+class SetupWizard(QWizard):
+    DETECT, FIX, JACK, TEST = range(4)
+
+    def __init__(
+        self,
+        root: SystemRoot,
+        paths: UserPaths,
+        *,
+        scanner: Callable[[SystemRoot], Scan] = scan_machine,
+        wait_for_card: Callable[[str, float], bool] = wait_for_card_by_udev,
+    ) -> None:
+        super().__init__()
+        self.root, self.paths = root, paths
+        self.scanner = scanner
+        self.wait_for_card = wait_for_card
+        self.journal = Journal(paths)
+        self.scan: Scan | None = None
+        self.device: Card | None = None
+        self.settings: Any = None  # JackSettings once the JACK page has been shown
+        self.setWindowTitle(t(texts.WIZARD_TITLE))
+        self.setWindowIcon(icon("stagebox"))
+        self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
+        self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, False)
+        self.detect_page = DetectPage()
+        self.fix_page = FixPage()
+        self.jack_page = JackPage()
+        self.test_page = TestPage()
+        for page_id, page in enumerate(
+            (self.detect_page, self.fix_page, self.jack_page, self.test_page)
+        ):
+            self.setPage(page_id, page)
+        self.setMinimumSize(QSize(560, 420))
+        self.resize(800, 600)
+
+    @property
+    def result(self) -> DetectionResult | None:
+        return self.scan.result if self.scan else None
+
+    # -- detection (off the UI thread) ---------------------------------------------------
+    def start_detection(self, then: Callable[[], None] | None = None) -> None:
+        self.detect_page.show_busy(True)
+        run_task(
+            lambda: self.scanner(self.root),
+            lambda scan: self._scanned(scan, then),
+            self._scan_failed,
+        )
+
+    def _scanned(self, scan: Scan, then: Callable[[], None] | None) -> None:
+        self.scan = scan
+        previous = self.device
+        self.device = None
+        if previous is not None:  # keep the user's choice across rescans when still there
+            self.device = next(
+                (c for c in scan.result.cards if c.jack_device == previous.jack_device), None
+            )
+        if self.device is None:
+            self.device = wizard_flow.default_device(scan.result)
+        self.detect_page.show_result(scan.result)
+        if then is not None:
+            then()
+
+    def _scan_failed(self, exc: BaseException) -> None:
+        self.detect_page.show_error(reason_of(exc))
+
+    def start_when_shown(self) -> None:
+        """Show first, detect after: the first paint never waits for /proc and /sys."""
+        QTimer.singleShot(0, self.start_detection)
+
+    # -- the Fix page's plan --------------------------------------------------------------
+    def fix_steps(self) -> list[wizard_flow.FixStep]:
+        if self.scan is None:
+            return []
+        try:
+            return wizard_flow.fix_steps(
+                self.scan.result, self.paths, facts=self.scan.facts, checks=self.scan.checks
+            )
+        except Exception as exc:  # shown on the page instead of crashing the wizard
+            log.warning("could not plan the fixes", exc_info=True)
+            return [
+                wizard_flow.FixStep(
+                    kind=wizard_flow.StepKind.MANUAL,
+                    what=t(texts.FAILED, reason=reason_of(exc)),
+                    why="",
+                    change="",
+                )
+            ]
+
+    # -- finishing -----------------------------------------------------------------------
+    def accept(self) -> None:
+        self.test_page.finish()
+        super().accept()
