@@ -28,7 +28,7 @@ def test_cards_index_id_driver_names_and_usb_facts_from_longnames() -> None:
     assert webcam.usb_bus_path == "usb-0000:00:1d.7-4"
     assert webcam.controller == "0000:00:1d.7"
     assert webcam.usb_speed == "high"
-    assert webcam.usb_id is None  # "0x46d:0x804" in a name is not a stated USB id
+    assert webcam.usb_id == "046d:0804"  # snd-usb-audio's generated name states the ids
     assert tascam.usb_id == "0644:800e"
     assert tascam.usb_busdev == "001/007"
     assert tascam.longname == "TASCAM US-122L (644:800e if 0 at 001/007)"
