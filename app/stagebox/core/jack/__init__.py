@@ -1,0 +1,1 @@
+"""JACK for Stagebox: settings, per-device defaults, profiles and the jackd process."""

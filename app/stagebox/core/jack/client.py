@@ -1,0 +1,131 @@
+"""Talking to a running JACK server as a client (JACK-Client): readiness, facts, live changes.
+
+``import jack`` costs ~45 ms, so it happens here, inside functions, and only once a server
+is worth asking. libjack is told never to auto-start a server (``no_start_server``) and its
+"cannot connect" chatter while we poll is silenced.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import time
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Any
+
+from stagebox.core.errors import StageboxError
+from stagebox.core.jack import system
+
+PROBE_NAME = "stagebox-probe"
+POLL_SECONDS = 0.005
+
+
+@dataclass(frozen=True)
+class ServerFacts:
+    rate: int
+    period: int
+    realtime: bool
+    dsp_load: float
+    libjack: str | None  # the libjack this process uses (PipeWire's or jack2's)
+
+
+def load_jack() -> ModuleType:
+    import jack
+
+    jack.set_error_function(lambda _msg: None)
+    jack.set_info_function(lambda _msg: None)
+    return jack
+
+
+def connect(server_name: str | None, client_name: str = PROBE_NAME) -> Any:
+    """A client on ``server_name``; raises jack.JackOpenError when no server answers."""
+    jack = load_jack()
+    return jack.Client(
+        client_name,
+        servername=system.effective_server_name(server_name),
+        no_start_server=True,
+    )
+
+
+def facts_of(client: Any) -> ServerFacts:
+    return ServerFacts(
+        rate=int(client.samplerate),
+        period=int(client.blocksize),
+        realtime=bool(client.realtime),
+        dsp_load=float(client.cpu_load()),
+        libjack=system.libjack_in_use(),
+    )
+
+
+def query(server_name: str | None) -> ServerFacts | None:
+    """Facts of the running server ``server_name``, None when none answers."""
+    jack = load_jack()
+    try:
+        client = connect(server_name)
+    except jack.JackOpenError:
+        return None
+    try:
+        return facts_of(client)
+    finally:
+        client.close()
+
+
+def wait_until_ready(
+    server_name: str | None,
+    proc: subprocess.Popen[Any] | None = None,
+    *,
+    timeout: float = 10.0,
+    socket_first: bool = True,
+) -> ServerFacts | None:
+    """Poll until a client can connect; None when ``proc`` exited first.
+
+    With ``socket_first`` the cheap check of jack2's server socket gates the (slower)
+    libjack connect; PipeWire's JACK has no such socket, so it is skipped there.
+    """
+    deadline = time.monotonic() + timeout
+    jack: ModuleType | None = None
+    while True:
+        if proc is not None and proc.poll() is not None:
+            return None
+        if not socket_first or system.server_socket(server_name).exists():
+            jack = jack or load_jack()
+            try:
+                client = connect(server_name)
+            except jack.JackOpenError:
+                pass
+            else:
+                try:
+                    return facts_of(client)
+                finally:
+                    client.close()
+        elif jack is None:
+            jack = load_jack()  # import while jackd starts: it is needed right after
+        if time.monotonic() > deadline:
+            raise StageboxError(
+                f"the JACK server did not answer within {timeout:.0f} s",
+                "look at its log (`stagebox jack status` shows where)",
+            )
+        time.sleep(POLL_SECONDS)
+
+
+def set_period(server_name: str | None, frames: int) -> int:
+    """Change the period of the running server (jack_set_buffer_size); returns the new one."""
+    jack = load_jack()
+    try:
+        client = connect(server_name)
+    except jack.JackOpenError as exc:
+        raise StageboxError(
+            f"no JACK server {system.effective_server_name(server_name)!r} is running",
+            "start it with `stagebox jack start`",
+        ) from exc
+    try:
+        try:
+            client.blocksize = frames
+        except jack.JackError as exc:
+            raise StageboxError(
+                f"the JACK server refused a period of {frames} frames ({exc})",
+                "choose a period the card supports, or restart JACK with it",
+            ) from exc
+        return int(client.blocksize)
+    finally:
+        client.close()
