@@ -145,8 +145,10 @@ def _verdict(name: str, pcm_rc: int, pcm_log: str, ctl_rc: int, ctl_log: str) ->
             f"the device type '{library.group(2)}' does not exist (no ALSA plugin of that name)",
             "check the 'type' line of this device",
         )
-    if _UNDEFINED_RE.search(pcm_log) or (pcm_rc == 0 and _UNDEFINED_RE.search(ctl_log)):
-        missing = "PCM" if _UNDEFINED_RE.search(pcm_log) else "CTL (control) twin"
+    pcm_undefined, ctl_undefined = _UNDEFINED_RE.search(pcm_log), _UNDEFINED_RE.search(ctl_log)
+    if pcm_undefined or ctl_undefined:
+        # a PCM without its ctl twin is the classic "Invalid CTL usb_stream" jackd failure
+        missing = "PCM" if pcm_undefined else "CTL (control) twin"
         return Validation(
             name,
             Status.NOT_DEFINED,
