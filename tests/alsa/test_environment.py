@@ -202,3 +202,17 @@ def test_period_limits_double_at_full_speed(plan_for) -> None:
 def test_odd_rate_refused(plan_for) -> None:
     with pytest.raises(InputError, match="use --rate 44100"):
         plan_for(us122l_card(), rate=44000)
+
+
+def test_plan_says_when_the_package_is_removed(plan_for, tmp_path: Path) -> None:
+    root = _dpkg_root(tmp_path, "1.2.7.1-1", "deinstall ok config-files")
+    plan = plan_for(us122l_card(), root=root, plugins_version=None)
+    missing = [c for c in plan.conflicts if c.code == "plugin_missing"]
+    assert len(missing) == 1 and "libasound2-plugins" in (missing[0].fix or "")
+
+
+def test_plan_says_when_the_version_is_unknown(plan_for) -> None:
+    plan = plan_for(us122l_card(), plugins_version=None)  # the empty fake root
+    note = next(c for c in plan.conflicts if c.code == "plugins_version_unknown")
+    assert note.severity.value == "info"
+    assert plan.devices[0].card_value == "US122L"

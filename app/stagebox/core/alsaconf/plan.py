@@ -122,6 +122,7 @@ def plan_alsa(
     if not cards:
         _nothing_to_do(plan, parts)
         return plan
+    _note_plugin_state(plan, plugins)
     plan.devices = _device_specs(plan, cards, taken, rate, period_size)
     plan.pcm_names = {card.index: spec.name for card, spec in zip(cards, plan.devices, strict=True)}
     body = _header(cards, plan.devices)
@@ -245,6 +246,29 @@ def _device_specs(
             )
         )
     return specs
+
+
+def _note_plugin_state(plan: AlsaPlan, plugins: PluginSupport) -> None:
+    if plugins.installed is False:
+        plan.conflicts.append(
+            Conflict(
+                "plugin_missing",
+                Severity.WARNING,
+                "alsa-plugins (with the usb_stream plugin) is not installed, so JACK cannot "
+                "open the device even with this config",
+                f"install it: sudo apt install {PACKAGE_HINT} (Fedora/Arch: alsa-plugins)",
+            )
+        )
+    elif plugins.version is None and plugins.installed is None:
+        plan.conflicts.append(
+            Conflict(
+                "plugins_version_unknown",
+                Severity.INFO,
+                "Stagebox could not find out which alsa-plugins is installed and assumes "
+                "1.2.5 or newer (2021), which finds the card by its name",
+                'if JACK then reports "Invalid type for card", update alsa-plugins',
+            )
+        )
 
 
 def _name_for(plan: AlsaPlan, card: Card, taken: set[str], used: set[str]) -> str:
