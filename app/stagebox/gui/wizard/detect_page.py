@@ -45,6 +45,7 @@ def card_line(card: Card) -> str:
 class DetectPage(Page):
     def __init__(self) -> None:
         super().__init__(t(texts.DETECT_TITLE), t(texts.DETECT_SUBTITLE))
+        self.error: str | None = None  # why the last scan failed
         self.busy_label = wrapped(t(texts.DETECT_BUSY))
         self.busy_bar = QProgressBar()
         self.busy_bar.setRange(0, 0)
@@ -90,6 +91,7 @@ class DetectPage(Page):
         self.completeChanged.emit()
 
     def show_error(self, reason: str) -> None:
+        self.error = reason
         self.show_busy(False)
         self.dynamic.addWidget(wrapped(t(texts.DETECT_FAILED, reason=reason)))
 

@@ -1,0 +1,48 @@
+"""GUI test set-up: real Qt (offscreen), the fake machine trees, unique JACK servers."""
+
+from __future__ import annotations
+
+import glob
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from stagebox.core.paths import UserPaths
+from stagebox.core.sysroot import SystemRoot
+
+ROOTS = Path(__file__).resolve().parents[1] / "fixtures" / "roots"
+
+
+@pytest.fixture
+def jack_server_name() -> Iterator[str]:
+    """A unique JACK server name; whatever Stagebox started under it is stopped afterwards."""
+    from stagebox.core.jack.control import JackController
+
+    name = f"sbtest-{uuid.uuid4().hex[:8]}"
+    yield name
+    try:
+        JackController(UserPaths.from_env()).stop(name)
+    finally:
+        for leftover in glob.glob(f"/dev/shm/*{name}*"):
+            if os.path.isfile(leftover):
+                os.unlink(leftover)
+
+
+@pytest.fixture
+def make_wizard(qtbot) -> Callable[..., object]:  # type: ignore[no-untyped-def]
+    """A shown wizard on a fake machine, with its detection finished."""
+    from stagebox.gui.wizard.window import SetupWizard
+
+    def make(root: str | Path, **kwargs: object) -> SetupWizard:
+        path = root if isinstance(root, Path) else ROOTS / root
+        wizard = SetupWizard(SystemRoot.at(path), UserPaths.from_env(), **kwargs)  # type: ignore[arg-type]
+        qtbot.addWidget(wizard)
+        wizard.show()
+        wizard.start_detection()
+        qtbot.waitUntil(lambda: wizard.scan is not None or wizard.detect_page.error, timeout=10_000)
+        assert wizard.detect_page.error is None, wizard.detect_page.error
+        return wizard
+
+    return make
