@@ -109,9 +109,10 @@ def print_plan(plan: AlsaPlan, ctx: Context) -> None:
     print(f"ALSA config for JACK: {plan.path}", file=out)
     for line in plan.explanation:
         print(f"  * {line}", file=out)
-    if plan.conflicts:
+    shown = [c for c in plan.conflicts if c.message != plan.blocked_reason]  # said below
+    if shown:
         print("\nFound in your ALSA config:", file=out)
-        for conflict in plan.conflicts:
+        for conflict in shown:
             where = f" ({conflict.source}, line {conflict.line})" if conflict.line else ""
             print(f"  {_SEVERITY_WORD[conflict.severity]}{where}: {conflict.message}", file=out)
             if conflict.fix:

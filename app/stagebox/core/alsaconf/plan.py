@@ -163,6 +163,8 @@ def _block_unparsable(plan: AlsaPlan, text: str, problem: libasound.SyntaxProble
         where += f" of the file it includes, {problem.file}"
     elif problem.line > len(lines) or (problem.line == len(lines) and not text.endswith("\n")):
         where += " (the end of the file: a { or [ is never closed)"
+    elif problem.line >= 1:
+        where += f", which reads: {lines[problem.line - 1].strip()[:80]}"
     plan.blocked_reason = (
         f"alsa-lib cannot read ~/.asoundrc: {problem.reason} at {where}. Stagebox does not "
         "touch a file alsa-lib cannot read. Right now every ALSA program on this machine "
@@ -181,7 +183,6 @@ def _block_unparsable(plan: AlsaPlan, text: str, problem: libasound.SyntaxProble
             line=problem.line,
         )
     )
-    plan.explanation.append(plan.blocked_reason)
 
 
 def _other_files(plan: AlsaPlan, root: SystemRoot, card_ids: dict[int, str]) -> set[str]:
