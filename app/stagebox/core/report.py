@@ -15,12 +15,14 @@ from __future__ import annotations
 import json
 import logging
 import re
+import shlex
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from stagebox import __version__
+from stagebox.core.errors import StageboxError
 from stagebox.core.facts import FACTS_SECTION_TITLE, MachineFacts
 from stagebox.core.paths import UserPaths
 from stagebox.core.sysroot import SystemRoot
@@ -267,8 +269,8 @@ def format_detection(result: DetectionResult | None) -> str:
     return "\n".join(lines)
 
 
-def _jack_settings(paths: UserPaths) -> Section:
-    lines: list[str] = []
+def _jack_settings(root: SystemRoot, paths: UserPaths) -> Section:
+    lines = _running_server(root, paths)
     line = _first_line(_read_user_file(paths.jackdrc))
     if line is None:
         lines.append("~/.jackdrc: none (JACK has not been set up by Stagebox or QjackCtl)")
@@ -278,6 +280,26 @@ def _jack_settings(paths: UserPaths) -> Section:
     return Section("JACK settings and command line", "\n".join(lines))
 
 
+def _running_server(root: SystemRoot, paths: UserPaths) -> list[str]:
+    """The server Stagebox started, from the jack helper's record (read only, never changed)."""
+    try:
+        from stagebox.core.jack.control import JackController
+    except ImportError:
+        return []
+    controller = JackController(paths, root=root)
+    record = controller.record(None)
+    if record is None:
+        return ["Stagebox-started JACK server: none recorded"]
+    alive = controller.owned_pid(record) is not None if root.is_live else None
+    state = {True: "running", False: "no longer running", None: "state unknown"}[alive]
+    started = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(record.started_at))
+    return [
+        f"Stagebox-started JACK server '{record.server_name}': {state} (pid {record.pid}, "
+        f"started {started})",
+        f"its command line: {shlex.join(record.argv)}",
+    ]
+
+
 def _describe_jack_line(line: str) -> list[str]:
     try:
         from stagebox.core.jack.settings import JackSettings, latency_ms
@@ -285,9 +307,7 @@ def _describe_jack_line(line: str) -> list[str]:
         return []
     try:
         settings = JackSettings.from_line(line)
-    except (ValueError, TypeError) as exc:
-        return [f"(cannot read it: {exc})"]
-    except Exception as exc:  # noqa: BLE001 - a report must come out whatever the line holds
+    except (StageboxError, ValueError, TypeError) as exc:
         return [f"(cannot read it: {exc})"]
     described = [
         f"driver {settings.driver}, device {settings.device or 'default'}",
@@ -300,17 +320,9 @@ def _describe_jack_line(line: str) -> list[str]:
 
 
 def find_jack_log(paths: UserPaths) -> Path | None:
-    """The newest JACK log Stagebox kept under its state directory."""
-    state = paths.state_dir
-    candidates = [
-        p
-        for pattern in ("jack*.log", "logs/jack*.log", "jack/*.log", "*.log")
-        for p in state.glob(pattern)
-        if p.is_file() and "jack" in str(p.relative_to(state)).lower()
-    ]
-    if not candidates:
-        return None
-    return max(candidates, key=lambda p: p.stat().st_mtime)
+    """The newest jackd log (``<state dir>/jack/<server>.log``, written by Stagebox's start)."""
+    logs = [p for p in (paths.state_dir / "jack").glob("*.log") if p.is_file()]
+    return max(logs, key=lambda p: p.stat().st_mtime) if logs else None
 
 
 def _jack_log(paths: UserPaths) -> Section:
@@ -422,7 +434,7 @@ def build_report(
         _cards(root),
         Section("Stagebox detection result", format_detection(result)),
         Section("Stagebox checks", format_checks(checks)),
-        _jack_settings(paths),
+        _jack_settings(root, paths),
         _jack_log(paths),
         _config_files(root, paths),
         _packages(packages),

@@ -13,13 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from stagebox.core.checks.base import CheckContext, CheckResult, Status
-from stagebox.core.checks.packages import (
-    alsa_plugins_fix,
-    alsa_plugins_version,
-    compare_versions,
-    find_program,
-    installed,
-)
+from stagebox.core.checks.packages import alsa_plugins_fix, find_program, installed
 from stagebox.core.model import Access
 
 if TYPE_CHECKING:
@@ -79,56 +73,52 @@ def usb_stream_devices(ctx: CheckContext) -> list[str]:
 
 
 def check_usb_stream_plugin(ctx: CheckContext) -> CheckResult:
+    from stagebox.core.alsaconf.plugins import plugin_support
+
     why = (
         'The usb_stream PCM finds the card by its name (card "US122L") only from alsa-plugins '
         f"{USB_STREAM_CARD_ID_VERSION} on; older versions take only a number, which changes "
         "when cards are plugged in another order."
     )
     title = "usb_stream plugin version"
+    check_id = "device.usb_stream_plugin"
     needing = usb_stream_devices(ctx)
     if not needing:
         return CheckResult(
-            "device.usb_stream_plugin",
-            title,
-            Status.NOT_APPLICABLE,
-            "no connected interface uses usb_stream",
-            why,
+            check_id, title, Status.NOT_APPLICABLE, "no connected interface uses usb_stream", why
         )
-    present, version, reading = alsa_plugins_version(ctx)
+    support = plugin_support(ctx.root)
     who = ", ".join(needing)
-    if not present:
+    if support.installed is False:
         return CheckResult(
-            "device.usb_stream_plugin",
+            check_id,
             title,
             Status.PROBLEM,
-            f"{reading}; {who} cannot be used without it",
+            f"the ALSA plugins are not installed; {who} cannot be used without them",
             why,
             alsa_plugins_fix(ctx),
             needs_root=True,
         )
-    if version is None:
+    if support.installed is None:
         return CheckResult(
-            "device.usb_stream_plugin",
+            check_id,
             title,
             Status.WARNING,
-            f"{reading}; cannot tell whether it is {USB_STREAM_CARD_ID_VERSION} or newer",
+            f"{support.source}: cannot tell whether the usb_stream plugin is installed",
             why,
-            f"make sure your alsa-plugins package is {USB_STREAM_CARD_ID_VERSION} or newer",
+            f"install alsa-plugins {USB_STREAM_CARD_ID_VERSION} or newer",
         )
-    upstream = version.split(":")[-1].rsplit("-", 1)[0]
-    if compare_versions(upstream, USB_STREAM_CARD_ID_VERSION) >= 0:
-        return CheckResult(
-            "device.usb_stream_plugin", title, Status.OK, f"{reading}, for {who}", why
-        )
+    if support.card_by_id:
+        return CheckResult(check_id, title, Status.OK, f"{support.source}, for {who}", why)
     return CheckResult(
-        "device.usb_stream_plugin",
+        check_id,
         title,
-        Status.PROBLEM,
-        f"{reading} is older than {USB_STREAM_CARD_ID_VERSION}, needed for {who}",
+        Status.WARNING,
+        f"{support.source} is older than {USB_STREAM_CARD_ID_VERSION}: the ALSA block for {who} "
+        "names the card by its number",
         why,
-        f"upgrade libasound2-plugins to {USB_STREAM_CARD_ID_VERSION} or newer "
-        "(Debian 12 and Ubuntu 22.04 have it): sudo apt update && sudo apt install "
-        "libasound2-plugins",
+        f"upgrade libasound2-plugins to {USB_STREAM_CARD_ID_VERSION} or newer (Debian 12 and "
+        "Ubuntu 22.04 have it), then run `stagebox alsa apply` again",
         needs_root=True,
     )
 
@@ -216,9 +206,9 @@ def check_driver_history(ctx: CheckContext) -> CheckResult:
     readings: list[str] = []
     old: list[str] = []
     for device in devices(ctx):
-        family = device.family
+        family = _driver_history_family(ctx, device)
         since = family.native_driver_kernel if family else None
-        if family is None or since is None or device.usb_id not in family.native_driver_ids:
+        if family is None or since is None:
             continue
         module = family.native_driver_module or "a native driver"
         native = family.has_native_driver(device.usb_id, kernel)
@@ -252,6 +242,23 @@ def check_driver_history(ctx: CheckContext) -> CheckResult:
         )
     status = Status.OK if kernel else Status.NOT_APPLICABLE
     return CheckResult("device.kernel_driver", title, status, "; ".join(readings), why)
+
+
+def _driver_history_family(ctx: CheckContext, device: Device) -> Family | None:
+    """The family that records when this USB id got its native driver.
+
+    A card already on the native driver belongs to the new driver's family; the history is
+    kept with the old one, which the USB id still finds.
+    """
+    candidates = [device.family, ctx.kb.match_usb(device.usb_id) if ctx.kb else None]
+    return next(
+        (
+            f
+            for f in candidates
+            if f is not None and f.native_driver_kernel and device.usb_id in f.native_driver_ids
+        ),
+        None,
+    )
 
 
 def check_firmware_tools(ctx: CheckContext) -> CheckResult:

@@ -1,7 +1,6 @@
 """Installed software, read from dpkg's status file (Debian, Ubuntu and their derivatives).
 
-Where there is no dpkg database the checks look for the programs' files instead, and say the
-version is unknown. Version comparison follows dpkg's rules (epoch, upstream, revision, ``~``).
+Where there is no dpkg database the checks look for the programs' files instead.
 """
 
 from __future__ import annotations
@@ -14,16 +13,6 @@ from stagebox.core.sysroot import SystemRoot
 
 DPKG_STATUS = "/var/lib/dpkg/status"
 BIN_DIRS = ("/usr/bin", "/usr/sbin", "/bin", "/sbin", "/usr/local/bin", "/usr/local/sbin")
-#: Where distributions install alsa-lib's plugin modules.
-ALSA_PLUGIN_DIRS = (
-    "/usr/lib/x86_64-linux-gnu/alsa-lib",
-    "/usr/lib/aarch64-linux-gnu/alsa-lib",
-    "/usr/lib/arm-linux-gnueabihf/alsa-lib",
-    "/usr/lib/i386-linux-gnu/alsa-lib",
-    "/usr/lib64/alsa-lib",
-    "/usr/lib/alsa-lib",
-)
-USB_STREAM_MODULE = "libasound_module_pcm_usb_stream.so"
 
 
 @dataclass(frozen=True)
@@ -78,71 +67,6 @@ def find_program(root: SystemRoot, name: str) -> str | None:
     return None
 
 
-def find_alsa_plugin(root: SystemRoot, module: str = USB_STREAM_MODULE) -> str | None:
-    for directory in ALSA_PLUGIN_DIRS:
-        path = f"{directory}/{module}"
-        if root.exists(path):
-            return path
-    return None
-
-
-# -- Debian version comparison (dpkg's verrevcmp) -----------------------------------------
-
-
-def _order(char: str) -> int:
-    if char.isdigit():
-        return 0
-    if char.isalpha():
-        return ord(char)
-    if char == "~":
-        return -1
-    return ord(char) + 256 if char else 0
-
-
-def _verrevcmp(a: str, b: str) -> int:
-    i = j = 0
-    while i < len(a) or j < len(b):
-        while (i < len(a) and not a[i].isdigit()) or (j < len(b) and not b[j].isdigit()):
-            ac = _order(a[i]) if i < len(a) else 0
-            bc = _order(b[j]) if j < len(b) else 0
-            if ac != bc:
-                return ac - bc
-            i += 1
-            j += 1
-        while i < len(a) and a[i] == "0":
-            i += 1
-        while j < len(b) and b[j] == "0":
-            j += 1
-        first_diff = 0
-        while i < len(a) and a[i].isdigit() and j < len(b) and b[j].isdigit():
-            if not first_diff:
-                first_diff = ord(a[i]) - ord(b[j])
-            i += 1
-            j += 1
-        if i < len(a) and a[i].isdigit():
-            return 1
-        if j < len(b) and b[j].isdigit():
-            return -1
-        if first_diff:
-            return first_diff
-    return 0
-
-
-def _split(version: str) -> tuple[int, str, str]:
-    epoch, _, rest = version.partition(":") if ":" in version else ("0", "", version)
-    upstream, _, revision = rest.rpartition("-") if "-" in rest else (rest, "", "")
-    return (int(epoch) if epoch.isdigit() else 0), upstream, revision
-
-
-def compare_versions(a: str, b: str) -> int:
-    """<0, 0 or >0 as Debian version ``a`` is older than, equal to or newer than ``b``."""
-    ea, ua, ra = _split(a)
-    eb, ub, rb = _split(b)
-    if ea != eb:
-        return ea - eb
-    return _verrevcmp(ua, ub) or _verrevcmp(ra, rb)
-
-
 # -- the checks --------------------------------------------------------------------------
 
 
@@ -167,18 +91,6 @@ def check_jackd(ctx: CheckContext) -> CheckResult:
     )
 
 
-def alsa_plugins_version(ctx: CheckContext) -> tuple[bool, str | None, str]:
-    """(installed, Debian version or None, what was read)."""
-    packages = installed(ctx)
-    if packages and "libasound2-plugins" in packages:
-        version = packages["libasound2-plugins"].version
-        return True, version, f"libasound2-plugins {version}"
-    module = find_alsa_plugin(ctx.root)
-    if module:
-        return True, None, f"found {module} (version unknown: no dpkg database)"
-    return False, None, "libasound2-plugins is not installed"
-
-
 def alsa_plugins_fix(ctx: CheckContext) -> str:
     if installed(ctx) is not None:
         return "sudo apt install libasound2-plugins"
@@ -186,6 +98,7 @@ def alsa_plugins_fix(ctx: CheckContext) -> str:
 
 
 def check_alsa_plugins(ctx: CheckContext) -> CheckResult:
+    from stagebox.core.alsaconf.plugins import plugin_support
     from stagebox.core.checks.device import usb_stream_devices
 
     why = (
@@ -193,11 +106,14 @@ def check_alsa_plugins(ctx: CheckContext) -> CheckResult:
         "plugins package."
     )
     title = "ALSA plugins installed"
-    present, _version, reading = alsa_plugins_version(ctx)
-    if present:
+    support = plugin_support(ctx.root)
+    reading = support.source if support.installed else "libasound2-plugins is not installed"
+    if support.installed:
         return CheckResult("packages.alsa_plugins", title, Status.OK, reading, why)
+    if support.installed is None:
+        reading = "cannot tell whether the ALSA plugins are installed (no package database)"
     needing = usb_stream_devices(ctx)
-    if not needing:
+    if not needing or support.installed is None:
         return CheckResult(
             "packages.alsa_plugins",
             title,
