@@ -26,6 +26,8 @@ _USB_PATH_IN_LONGNAME = re.compile(
     r"\bat (usb-((?:[0-9a-fA-F]{4}:)?[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-7])-([0-9.]*[0-9]))"
     r"(?P<rest>.*)$"
 )
+# snd-usb-audio's name for a device without product string: "USB Device 0x46d:0x804"
+_GENERATED_NAME = re.compile(r"^USB Device 0x([0-9a-fA-F]{1,4}):0x([0-9a-fA-F]{1,4})$")
 _SPEED_WORDS = {
     "low speed": "low",
     "full speed": "full",
@@ -70,6 +72,9 @@ def parse_card_header(line: str) -> CardFacts | None:
 def apply_longname(card: CardFacts, longname: str) -> None:
     """Set the longname and the USB facts it states (never guesses from a cut name)."""
     card.longname = longname
+    m = _GENERATED_NAME.match(card.name or "")
+    if m:  # snd-usb-audio names a device without product string after its ids
+        card.usb_id = card.usb_id or normalize_usb_id(m.group(1), m.group(2))
     m = _BUSDEV_IN_LONGNAME.search(longname)
     if m:
         card.usb_id = card.usb_id or normalize_usb_id(m.group(1), m.group(2))
@@ -88,7 +93,7 @@ def apply_longname(card: CardFacts, longname: str) -> None:
             card.usb_speed = _SPEED_WORDS.get(speed)
 
 
-def _looks_like_longname(line: str, card: CardFacts) -> bool:
+def looks_like_longname(line: str, card: CardFacts) -> bool:
     """The line after a header is its longname when indented, or (indentation lost in a
     copy) when it repeats the short name, as every driver's longname does."""
     if not line.strip() or parse_card_header(line):
@@ -108,7 +113,7 @@ def parse_cards(text: str) -> list[CardFacts]:
             cards.append(header)
             pending = header
             continue
-        if pending is not None and _looks_like_longname(line, pending):
+        if pending is not None and looks_like_longname(line, pending):
             apply_longname(pending, line.strip())
         if line.strip():
             pending = None

@@ -1,0 +1,394 @@
+"""One test per rule for the copy noise and format variants real pastes carry."""
+
+from __future__ import annotations
+
+import textwrap
+
+from stagebox.core.capture import parse_capture
+from stagebox.core.facts import (
+    FACTS_SECTION_TITLE,
+    CardFacts,
+    Direction,
+    HostControllerType,
+    MachineFacts,
+    PcmDevice,
+    StreamInfo,
+    facts_to_json,
+)
+
+from tests.conftest import capture_path
+
+CARDS = """\
+ 0 [Intel          ]: HDA-Intel - HDA Intel
+                      HDA Intel at 0xfdff8000 irq 16
+ 1 [US122L         ]: USB US-122L - TASCAM US-122L
+                      TASCAM US-122L (644:800e if 0 at 001/007)
+"""
+
+
+def ids(facts: MachineFacts) -> list[tuple[int, str]]:
+    return [(c.index, c.id) for c in facts.cards]
+
+
+def test_mail_quoting_one_and_two_levels() -> None:
+    quoted = "Hi, here it is:\n" + "".join(f"> {line}\n" for line in CARDS.splitlines())
+    double = "".join(f">> {line}\n" for line in CARDS.splitlines())
+    tight = "".join(f">{line}\n" for line in CARDS.splitlines())
+    for text in (quoted, double, tight):
+        facts = parse_capture(text)
+        assert ids(facts) == [(0, "Intel"), (1, "US122L")]
+        assert facts.cards[1].usb_id == "0644:800e"
+        assert facts.cards[1].longname == "TASCAM US-122L (644:800e if 0 at 001/007)"
+
+
+def test_markdown_fences_and_four_space_indentation() -> None:
+    fenced = f"my cards:\n```\n{CARDS}```\nthat's it\n"
+    indented = "    $ cat /proc/asound/cards\n" + textwrap.indent(CARDS, "    ")
+    for text in (fenced, indented):
+        assert ids(parse_capture(text)) == [(0, "Intel"), (1, "US122L")]
+
+
+def test_lost_leading_space_and_lost_longname_indentation() -> None:
+    lost = (
+        "0 [Intel          ]: HDA-Intel - HDA Intel\n"
+        "                     HDA Intel at 0xfdff8000 irq 16\n"
+        "1 [USB            ]: USB-Audio - Scarlett 2i2 USB\n"
+        "Focusrite Scarlett 2i2 USB at usb-0000:00:1a.0-1.1, high speed\n"
+    )
+    facts = parse_capture(lost)
+    assert ids(facts) == [(0, "Intel"), (1, "USB")]
+    assert facts.cards[1].usb_speed == "high"
+    assert facts.cards[1].controller == "0000:00:1a.0"
+
+
+def test_extra_leading_space() -> None:
+    extra = "".join(f"  {line}\n" for line in CARDS.splitlines())
+    assert ids(parse_capture(extra)) == [(0, "Intel"), (1, "US122L")]
+
+
+GERMAN = """\
+$ aplay -l
+**** Liste der Hardware-Geräte (PLAYBACK) ****
+Karte 0: Intel [HDA Intel], Gerät 0: ALC662 rev1 Analog [ALC662 rev1 Analog]
+  Sub-Geräte: 1/1
+  Sub-Gerät #0: subdevice #0
+Karte 1: UA25EX [UA-25EX], Gerät 0: USB Audio [USB Audio]
+  Sub-Geräte: 0/1
+  Sub-Gerät #0: subdevice #0
+$ arecord -l
+**** Liste der Hardware-Geräte (CAPTURE) ****
+Karte 1: UA25EX [UA-25EX], Gerät 0: USB Audio [USB Audio]
+  Sub-Geräte: 1/1
+  Sub-Gerät #0: subdevice #0
+"""
+
+
+def test_german_aplay_and_arecord() -> None:
+    facts = parse_capture(GERMAN)
+    assert [(c.index, c.id, c.name) for c in facts.cards] == [
+        (0, "Intel", "HDA Intel"),
+        (1, "UA25EX", "UA-25EX"),
+    ]
+    ua = facts.cards[1]
+    assert ua.pcms is not None and len(ua.pcms) == 1
+    pcm = ua.pcms[0]
+    assert (pcm.playback, pcm.capture, pcm.name) == (True, True, "USB Audio")
+    assert (pcm.subdevices, pcm.subdevices_available) == (1, 0)
+    intel = facts.cards[0]
+    assert intel.pcms is not None and not intel.pcms[0].capture
+
+
+def test_card_absent_from_both_whole_listings_has_no_pcm() -> None:
+    text = CARDS + GERMAN.replace("UA25EX [UA-25EX]", "Intel [HDA Intel]").replace(
+        "Karte 1", "Karte 0"
+    )
+    facts = parse_capture(text)
+    assert facts.cards[1].pcms == []  # US122L: known to have none
+    assert facts.cards[0].pcms is not None and facts.cards[0].pcms != []
+
+
+def test_longname_cut_at_79_characters() -> None:
+    line = "Focusrite Scarlett 18i20 USB with a long vendor name at usb-0000:00:14.0-1.4, full s"
+    text = f" 2 [USB            ]: USB-Audio - Scarlett 18i20 USB\n                      {line}\n"
+    (card,) = parse_capture(text).cards
+    assert card.longname == line
+    assert card.controller == "0000:00:14.0" and card.usb_bus_path == "usb-0000:00:14.0-1.4"
+    assert card.usb_speed is None  # "full s" is cut: unknown, not guessed
+
+
+def test_nested_brackets_in_short_name_in_cards_and_aplay() -> None:
+    text = (
+        " 0 [Audigy2        ]: Audigy2 - SB Audigy 2 ZS [SB0350]\n"
+        "                      SB Audigy 2 ZS [SB0350] (rev.4, serial:0x20021102) at 0xd800, irq 17\n"
+        "Output of iplay -l is:\n"
+        "card 0: Audigy2 [SB Audigy 2 ZS [SB0350]], device 3: emu10k1 [Multichannel Playback]\n"
+        "  Subdevices: 1/1\n"
+    )
+    (card,) = parse_capture(text).cards
+    assert card.name == "SB Audigy 2 ZS [SB0350]"
+    assert card.pcms is not None and card.pcms[0].device == 3 and card.pcms[0].playback
+    # without the header line or the command, the direction is unknown: not used, said so
+    facts = parse_capture(text.replace("Output of iplay -l is:\n", ""))
+    assert facts.cards[0].pcms is None
+    assert any("without their PLAYBACK/CAPTURE line" in note for note in facts.notes)
+
+
+def test_card_id_that_looks_like_a_keyword() -> None:
+    text = (
+        "$ cat /proc/asound/cards\n"
+        " 0 [default        ]: USB-Audio - USB Audio CODEC\n"
+        "                      Burr-Brown from TI USB Audio CODEC at usb-0000:00:12.0-2, full speed\n"
+        "$ aplay -l\n"
+        "**** List of PLAYBACK Hardware Devices ****\n"
+        "card 0: default [USB Audio CODEC], device 0: USB Audio [USB Audio]\n"
+        "  Subdevices: 1/1\n"
+    )
+    (card,) = parse_capture(text).cards
+    assert (card.index, card.id, card.usb_speed) == (0, "default", "full")
+    assert card.pcms is not None and card.pcms[0].playback
+
+
+def test_no_such_file_instead_of_content() -> None:
+    text = (
+        "$ cat /proc/asound/cards\n"
+        "cat: /proc/asound/cards: No such file or directory\n"
+        "$ ls /sys/bus/pci/drivers/ehci-pci/\n"
+        "ls: cannot access '/sys/bus/pci/drivers/ehci-pci/': No such file or directory\n"
+    )
+    facts = parse_capture(text)
+    assert facts.cards == []
+    assert facts.alsa_loaded is False
+    assert facts.hcd_bindings == {"ehci-pci": []}
+    assert any("/proc/asound/cards does not exist" in note for note in facts.notes)
+
+
+def test_repeated_card_listing_last_complete_wins() -> None:
+    before = " 0 [Intel          ]: HDA-Intel - HDA Intel\n                      HDA Intel at 0x1 irq 16\n"
+    after = CARDS
+    cut = " 0 [Intel          ]: HDA-Intel - HDA Intel\n"  # pasted without its longname
+    facts = parse_capture(f"$ cat /proc/asound/cards\n{before}\n$ cat /proc/asound/cards\n{after}")
+    assert ids(facts) == [(0, "Intel"), (1, "US122L")]
+    assert any("appears 2 times" in note for note in facts.notes)
+    facts = parse_capture(f"$ cat /proc/asound/cards\n{after}\n$ cat /proc/asound/cards\n{cut}")
+    assert ids(facts) == [(0, "Intel"), (1, "US122L")]  # the cut one is not whole
+
+
+def test_repeated_lsusb_prefers_the_one_holding_the_card_device() -> None:
+    with_card = "Bus 001 Device 007: ID 0644:800e TEAC Corp.\n"
+    swapped = "Bus 004 Device 003: ID 0582:0025 Roland Corp. EDIROL UA-20\n"
+    text = f"{CARDS}\n$ lsusb\n{with_card}\nafter the swap:\n{swapped}"
+    facts = parse_capture(text)
+    assert [d.usb_id for d in facts.usb_devices or []] == ["0644:800e"]
+    without_cards = parse_capture(f"$ lsusb\n{with_card}\nafter the swap:\n{swapped}")
+    assert [d.usb_id for d in without_cards.usb_devices or []] == ["0582:0025"]
+
+
+def test_prompts_of_many_shapes() -> None:
+    for prompt in ("user@host:~$ ", "[user@host ~]$ ", "root@box:/home/me# ", "$ ", "# "):
+        facts = parse_capture(f"{prompt}uname -r\n6.1.0-13-amd64\n{prompt}lsmod\n")
+        assert facts.kernel == "6.1.0-13-amd64", prompt
+
+
+def test_asoundrc_comment_is_not_a_prompt() -> None:
+    text = (
+        "$ cat ~/.asoundrc\n"
+        "# The usb_stream plugin configuration\n"
+        "pcm.!usb_stream {\n"
+        "\ttype usb_stream\n"
+        "\tcard US122L\n"
+        "}\n"
+    )
+    facts = parse_capture(text)
+    assert facts.user_asoundrc is not None
+    assert facts.user_asoundrc.startswith("# The usb_stream plugin configuration\n")
+    assert "card US122L" in facts.user_asoundrc
+
+
+def test_alsa_info_loaded_modules_with_and_without_card_numbers() -> None:
+    new = (
+        "!!Loaded ALSA modules\n!!-------------------\n\n"
+        "snd_hda_intel (card 0)\nsnd_usb_audio (card 1)\n\n"
+        "!!Soundcards recognised by ALSA\n!!-----------------------------\n\n" + CARDS
+    )
+    facts = parse_capture(new)
+    assert [c.module for c in facts.cards] == ["snd_hda_intel", "snd_usb_audio"]
+    old = new.replace(" (card 0)", "").replace("snd_usb_audio (card 1)", "snd-usb-us122l")
+    facts = parse_capture(old)
+    assert [c.module for c in facts.cards] == ["snd_hda_intel", "snd_usb_us122l"]
+
+
+def test_proc_asound_devices_pcm_hwdep_and_old_kernel_spacing() -> None:
+    text = (
+        "$ cat /proc/asound/devices\n"
+        "0: [0- 0]: ctl\n"
+        "4: [0- 0]: digital audio playback\n"
+        "8: [1- 0]: ctl\n"
+        "9: [1- 0]: hardware dependent\n"
+        "$ cat /proc/asound/hwdep\n"
+        "01-00: USB STREAM\n" + CARDS
+    )
+    facts = parse_capture(text)
+    intel, tascam = facts.cards
+    assert intel.pcms is not None and intel.pcms[0].playback
+    assert tascam.pcms == [] and tascam.hwdeps == ["USB STREAM"]
+    pcm_text = (
+        "$ cat /proc/asound/pcm\n00-00: ALC662 Analog : ALC662 Analog : playback 1 : capture 1\n"
+    )
+    facts = parse_capture(CARDS + pcm_text)
+    assert facts.cards[0].pcms == [PcmDevice(0, "ALC662 Analog", True, True, 1)]
+    assert facts.cards[1].pcms == []
+
+
+def test_stream_file_attached_by_card_number() -> None:
+    text = CARDS.replace(
+        "US122L         ]: USB US-122L - TASCAM US-122L",
+        "C400           ]: USB-Audio - Fast Track C400",
+    ) + (
+        "$ cat /proc/asound/card1/stream0\n"
+        "M-Audio Fast Track C400 at usb-0000:0c:00.3-1, high speed : USB Audio\n\n"
+        "Playback:\n  Status: Stop\n  Interface 2\n    Altset 1\n    Format: S24_3LE\n"
+        "    Channels: 6\n    Rates: 44100, 48000\n    Implicit Feedback Mode: Yes\n"
+    )
+    facts = parse_capture(text)
+    (stream,) = facts.cards[1].streams
+    assert stream.direction is Direction.PLAYBACK and stream.implicit_feedback is True
+    assert stream.rates == [44100, 48000]
+
+
+def test_lsusb_tree_and_proc_bus_usb_devices_give_speed() -> None:
+    text = (
+        "$ lsusb\nBus 002 Device 003: ID 0644:8020 TEAC Corp. US-144MKII\n"
+        "$ lsusb -t\n"
+        "/:  Bus 02.Port 1: Dev 1, Class=root_hub, Driver=ehci-pci/6p, 480M\n"
+        "    |__ Port 4: Dev 3, If 0, Class=Vendor Specific Class, Driver=, 480M\n"
+    )
+    (device,) = parse_capture(text).usb_devices or []
+    assert (device.usb_id, device.bus, device.device, device.speed) == ("0644:8020", 2, 3, "high")
+    devices_file = (
+        "T:  Bus=01 Lev=01 Prnt=01 Port=00 Cnt=01 Dev#=  2 Spd=480  MxCh= 0\n"
+        "P:  Vendor=0644 ProdID=8020 Rev= 1.00\n"
+        "S:  Product=US-144MKII\n"
+        "I:* If#= 0 Alt= 0 #EPs= 0 Cls=ff(vend.) Sub=00 Prot=00 Driver=(none)\n"
+    )
+    (device,) = parse_capture(devices_file).usb_devices or []
+    assert (device.usb_id, device.speed, device.name, device.drivers) == (
+        "0644:8020",
+        "high",
+        "US-144MKII",
+        [],
+    )
+
+
+def test_lspci_k_and_nn() -> None:
+    text = (
+        "$ lspci -nnk\n"
+        "00:1a.7 USB controller [0c03]: Intel Corporation 82801I (ICH9 Family) USB2 EHCI "
+        "Controller #2 [8086:293c] (rev 03)\n"
+        "\tSubsystem: Lenovo ThinkPad T400 [17aa:20f1]\n"
+        "\tKernel driver in use: ehci-pci\n"
+        "00:14.0 USB controller [0c03]: Intel Corporation Sunrise Point-LP USB 3.0 xHCI "
+        "Controller [8086:9d2f] (rev 21)\n"
+        "\tKernel driver in use: xhci_hcd\n"
+    )
+    facts = parse_capture(text)
+    ehci, xhci = sorted(facts.pci_devices or [], key=lambda d: d.slot, reverse=True)
+    assert (ehci.slot, ehci.controller_type, ehci.driver, ehci.vendor_device) == (
+        "0000:00:1a.7",
+        HostControllerType.EHCI,
+        "ehci-pci",
+        "8086:293c",
+    )
+    assert (xhci.slot, xhci.controller_type, xhci.driver) == (
+        "0000:00:14.0",
+        HostControllerType.XHCI,
+        "xhci_hcd",
+    )
+    assert facts.hcd_bindings == {"ehci-pci": ["0000:00:1a.7"], "xhci_hcd": ["0000:00:14.0"]}
+
+
+def test_dmesg_speed_and_banner_kernel() -> None:
+    text = (
+        "[    0.000000] Linux version 6.1.0-13-amd64 (debian-kernel@lists.debian.org) (gcc)\n"
+        "[    2.1] ehci-pci 0000:00:1a.7: new USB bus registered, assigned bus number 1\n"
+        "[ 1234.5] usb 1-4: new high-speed USB device number 3 using ehci-pci\n"
+        "[ 1234.6] usb 1-4: New USB device found, idVendor=0644, idProduct=8020, bcdDevice= 1.00\n"
+        "$ lsusb\nBus 001 Device 003: ID 0644:8020 TEAC Corp.\n"
+    )
+    facts = parse_capture(text)
+    assert facts.kernel == "6.1.0-13-amd64"
+    (device,) = facts.usb_devices or []
+    assert (device.speed, device.port_path, device.controller) == ("high", "1-4", "0000:00:1a.7")
+
+
+def test_dev_snd_listing() -> None:
+    text = CARDS + "$ ls /dev/snd\ncontrolC0  controlC1  hwC1D0  pcmC0D0c  pcmC0D0p  seq  timer\n"
+    intel, tascam = parse_capture(text).cards
+    assert intel.pcms == [PcmDevice(0, playback=True, capture=True)]
+    assert tascam.pcms == [] and tascam.hwdeps == ["hwC1D0"] and tascam.has_midi is False
+
+
+def test_jack_log_lines_are_kept() -> None:
+    text = (
+        "$ jackd -d alsa -d hw:US122L -p 64\n"
+        "jackdmp 1.9.21\n"
+        "ALSA: Cannot open PCM device alsa_pcm for playback. Falling back to capture-only mode\n"
+        "$ lsusb\n"
+    )
+    log = parse_capture(text).jack_log
+    assert log[0] == "$ jackd -d alsa -d hw:US122L -p 64"
+    assert log[1:] == [
+        "jackdmp 1.9.21",
+        "ALSA: Cannot open PCM device alsa_pcm for playback. Falling back to capture-only mode",
+    ]
+
+
+def _report_with(facts: MachineFacts, body: str | None = None) -> str:
+    json_text = facts_to_json(facts) if body is None else body
+    return (
+        "!!################################\n!!Stagebox report\n!!################################\n\n"
+        + CARDS
+        + f"\n!!{FACTS_SECTION_TITLE}\n!!-----------------------------\n--startcollapse--\n"
+        + json_text
+        + "\n--endcollapse--\n\n!!Something else\n!!--------\n"
+    )
+
+
+def test_stagebox_report_reads_back_exactly() -> None:
+    original = MachineFacts(
+        source="live",
+        alsa_loaded=True,
+        kernel="6.18.0",
+        cards=[
+            CardFacts(
+                1,
+                "US144MKII",
+                driver="US144MKII",
+                module="snd_usb_us144mkii",
+                usb_id="0644:8020",
+                pcms=[PcmDevice(0, "US-144MKII", True, True)],
+                streams=[StreamInfo(Direction.CAPTURE, rates=[48000])],
+            )
+        ],
+        hcd_bindings={"ehci-pci": []},
+        pci_devices=[],
+        notes=["from the live machine"],
+    )
+    facts = parse_capture(_report_with(original))
+    original.source = "capture"
+    assert facts == original
+    quoted = "".join(f"> {line}\n" for line in _report_with(original).splitlines())
+    assert parse_capture(quoted) == original
+
+
+def test_damaged_stagebox_facts_fall_back_to_the_text() -> None:
+    facts = parse_capture(_report_with(MachineFacts("live"), body='{"cards": [ {"index": '))
+    assert any("section is damaged" in note for note in facts.notes)
+    assert ids(facts) == [(0, "Intel"), (1, "US122L")]
+
+
+def test_capture_header_lines_are_skipped() -> None:
+    text = capture_path("10").read_text()
+    assert text.startswith("source:")
+    facts = parse_capture(text)
+    assert not any("source" in note for note in facts.notes)
+    assert len(facts.cards) == 3
