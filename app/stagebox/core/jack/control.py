@@ -18,7 +18,7 @@ import subprocess
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from stagebox.core.atomic import atomic_write
 from stagebox.core.errors import StageboxError
@@ -26,12 +26,14 @@ from stagebox.core.jack import client as jack_client
 from stagebox.core.jack import system
 from stagebox.core.jack.explain import BLOCKING, Explanation, count_xruns, explain_log
 from stagebox.core.jack.hooks import run_hook
-from stagebox.core.jack.preflight import PreflightIssue, preflight
+from stagebox.core.jack.preflight import PreflightIssue, advisories, preflight
 from stagebox.core.jack.settings import JackSettings, latency_ms
-from stagebox.core.knowledge import KnowledgeBase
-from stagebox.core.model import Card
 from stagebox.core.paths import UserPaths
 from stagebox.core.sysroot import SystemRoot
+
+if TYPE_CHECKING:
+    from stagebox.core.knowledge import KnowledgeBase
+    from stagebox.core.model import Card
 
 log = logging.getLogger(__name__)
 
@@ -179,7 +181,9 @@ class JackController:
                     issues=issues,
                 )
             warnings += [i.message for i in issues]
-        proc, log_path, facts = self._spawn_until_ready(settings, retry_busy=True)
+        proc, log_path, facts = self._spawn_until_ready(
+            settings, retry_busy=True, warnings=warnings if check else None
+        )
         record = ServerRecord(
             server_name=system.effective_server_name(name),
             pid=proc.pid,
@@ -203,7 +207,7 @@ class JackController:
         return status
 
     def _spawn_until_ready(
-        self, settings: JackSettings, *, retry_busy: bool
+        self, settings: JackSettings, *, retry_busy: bool, warnings: list[str] | None = None
     ) -> tuple[subprocess.Popen[bytes], Path, jack_client.ServerFacts]:
         binary = system.find_jackd(settings.server_path)
         if binary is None:
@@ -222,6 +226,8 @@ class JackController:
                 start_new_session=True,  # keeps running when the CLI exits or is interrupted
             )
         _CHILDREN[proc.pid] = proc
+        if warnings is not None:  # the slower checks run while jackd starts
+            warnings += [i.message for i in advisories(self.root)]
         try:
             facts = jack_client.wait_until_ready(
                 settings.server_name or None, proc, timeout=READY_TIMEOUT_S

@@ -19,8 +19,6 @@ PREFERRED_RATE = 48000
 PREFERRED_PERIOD = 512  # the reference session's period: safe on every USB interface
 ORDINARY_PERIOD = 256
 DEFAULT_PERIODS = 2
-#: jackd's own default priority when -P is not given (jackd2: 10).
-JACKD_DEFAULT_PRIORITY = 10
 FAST_USB = ("high", "super", "super_plus")
 SLOW_USB = ("low", "full")
 

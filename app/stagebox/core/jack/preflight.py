@@ -9,14 +9,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from stagebox.core.jack import system
-from stagebox.core.jack.defaults import JACKD_DEFAULT_PRIORITY, validate_settings
 from stagebox.core.jack.settings import JackSettings
-from stagebox.core.knowledge import KnowledgeBase
-from stagebox.core.model import Card
 from stagebox.core.paths import UserPaths
 from stagebox.core.sysroot import SystemRoot
+
+if TYPE_CHECKING:
+    from stagebox.core.knowledge import KnowledgeBase
+    from stagebox.core.model import Card
+
+#: jackd's own default priority when -P is not given (jackd2: 10).
+JACKD_DEFAULT_PRIORITY = 10
 
 #: PCM names alsa-lib itself (or alsa-plugins) defines: not looked up in ~/.asoundrc.
 _BUILTIN_PCMS = {
@@ -47,15 +52,21 @@ def preflight(
     card: Card | None = None,
     kb: KnowledgeBase | None = None,
 ) -> list[PreflightIssue]:
-    """Everything that would stop jackd from working with ``settings``, before it starts."""
+    """Everything that would stop jackd from working with ``settings``, before it starts.
+
+    These checks are cheap (a few small files); :func:`advisories` holds the slower ones
+    that can only warn, so they can run while jackd starts.
+    """
     issues: list[PreflightIssue] = []
     issues += _binary(settings)
     issues += _pipewire(root)
     issues += _realtime(settings)
-    issues += _running(settings, root)
+    issues += _running(settings)
     if settings.driver == "alsa":
         issues += _devices(settings, root, paths)
     if kb is not None:
+        from stagebox.core.jack.defaults import validate_settings
+
         for problem in validate_settings(settings, card, kb):
             issues.append(
                 PreflightIssue(
@@ -123,18 +134,23 @@ def _realtime(settings: JackSettings) -> list[PreflightIssue]:
     return issues
 
 
-def _running(settings: JackSettings, root: SystemRoot) -> list[PreflightIssue]:
+def _running(settings: JackSettings) -> list[PreflightIssue]:
     name = system.effective_server_name(settings.server_name)
-    issues = []
-    if system.server_answers(settings.server_name):
-        issues.append(
-            PreflightIssue(
-                "server_running",
-                f"a JACK server called {name!r} is already running",
-                "use it, stop it first (`stagebox jack stop`, or `jack_control stop` for "
-                "jackdbus), or choose another --server-name",
-            )
+    if not system.server_answers(settings.server_name):
+        return []
+    return [
+        PreflightIssue(
+            "server_running",
+            f"a JACK server called {name!r} is already running",
+            "use it, stop it first (`stagebox jack stop`, or `jack_control stop` for "
+            "jackdbus), or choose another --server-name",
         )
+    ]
+
+
+def advisories(root: SystemRoot) -> list[PreflightIssue]:
+    """Warnings that need a scan of all processes (run while jackd starts)."""
+    issues = []
     for proc in system.processes_named(root, ("jackdbus",)):
         issues.append(
             PreflightIssue(
