@@ -13,7 +13,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from stagebox.core.checks.base import CheckContext, CheckResult, Status
-from stagebox.core.checks.packages import alsa_plugins_fix, find_program, installed
+from stagebox.core.checks.packages import (
+    alsa_plugins,
+    alsa_plugins_fix,
+    find_program,
+    installed,
+    version_at_least,
+)
 from stagebox.core.model import Access
 
 if TYPE_CHECKING:
@@ -73,8 +79,6 @@ def usb_stream_devices(ctx: CheckContext) -> list[str]:
 
 
 def check_usb_stream_plugin(ctx: CheckContext) -> CheckResult:
-    from stagebox.core.alsaconf.plugins import plugin_support
-
     why = (
         'The usb_stream PCM finds the card by its name (card "US122L") only from alsa-plugins '
         f"{USB_STREAM_CARD_ID_VERSION} on; older versions take only a number, which changes "
@@ -87,7 +91,7 @@ def check_usb_stream_plugin(ctx: CheckContext) -> CheckResult:
         return CheckResult(
             check_id, title, Status.NOT_APPLICABLE, "no connected interface uses usb_stream", why
         )
-    support = plugin_support(ctx.root)
+    support = alsa_plugins(ctx)
     who = ", ".join(needing)
     if support.installed is False:
         return CheckResult(
@@ -104,17 +108,26 @@ def check_usb_stream_plugin(ctx: CheckContext) -> CheckResult:
             check_id,
             title,
             Status.WARNING,
-            f"{support.source}: cannot tell whether the usb_stream plugin is installed",
+            f"{support.reading}: cannot tell whether the usb_stream plugin is installed",
             why,
             f"install alsa-plugins {USB_STREAM_CARD_ID_VERSION} or newer",
         )
-    if support.card_by_id:
-        return CheckResult(check_id, title, Status.OK, f"{support.source}, for {who}", why)
+    if support.version is None:
+        return CheckResult(
+            check_id,
+            title,
+            Status.WARNING,
+            f"{support.reading}: cannot tell whether it is {USB_STREAM_CARD_ID_VERSION} or newer",
+            why,
+            f"make sure alsa-plugins is {USB_STREAM_CARD_ID_VERSION} or newer",
+        )
+    if version_at_least(support.version, USB_STREAM_CARD_ID_VERSION):
+        return CheckResult(check_id, title, Status.OK, f"{support.reading}, for {who}", why)
     return CheckResult(
         check_id,
         title,
         Status.WARNING,
-        f"{support.source} is older than {USB_STREAM_CARD_ID_VERSION}: the ALSA block for {who} "
+        f"{support.reading} is older than {USB_STREAM_CARD_ID_VERSION}: the ALSA block for {who} "
         "names the card by its number",
         why,
         f"upgrade libasound2-plugins to {USB_STREAM_CARD_ID_VERSION} or newer (Debian 12 and "

@@ -12,6 +12,18 @@ from stagebox.core.checks.base import CheckContext, CheckResult, Status
 from stagebox.core.sysroot import SystemRoot
 
 DPKG_STATUS = "/var/lib/dpkg/status"
+PACMAN_DB = "/var/lib/pacman/local"
+PLUGIN_PACKAGES = ("libasound2-plugins", "libasound2t64-plugins")  # Debian 12, Debian 13
+#: Where distributions install alsa-lib's plugin modules.
+ALSA_PLUGIN_DIRS = (
+    "/usr/lib/x86_64-linux-gnu/alsa-lib",
+    "/usr/lib/aarch64-linux-gnu/alsa-lib",
+    "/usr/lib/arm-linux-gnueabihf/alsa-lib",
+    "/usr/lib/i386-linux-gnu/alsa-lib",
+    "/usr/lib64/alsa-lib",
+    "/usr/lib/alsa-lib",
+)
+USB_STREAM_MODULE = "libasound_module_pcm_usb_stream.so"
 BIN_DIRS = ("/usr/bin", "/usr/sbin", "/bin", "/sbin", "/usr/local/bin", "/usr/local/sbin")
 
 
@@ -67,6 +79,59 @@ def find_program(root: SystemRoot, name: str) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class PluginsInstall:
+    """Whether alsa-plugins (with the usb_stream PCM) is installed, and which version."""
+
+    installed: bool | None  # None: no package database and no plugin file to go on
+    version: str | None  # upstream version, e.g. "1.2.7.1"; None when unknown
+    reading: str
+
+
+def alsa_plugins(ctx: CheckContext) -> PluginsInstall:
+    """Read from dpkg or pacman; else the plugin file tells "installed, version unknown".
+
+    (The alsa helper's ``alsaconf.plugins`` knows more, but importing it loads the whole ALSA
+    planner, which would cost ``stagebox check`` a quarter of its time budget.)
+    """
+    packages = installed(ctx)
+    for name in PLUGIN_PACKAGES:
+        if packages and name in packages:
+            version = packages[name].version
+            return PluginsInstall(True, _upstream(version), f"{name} {version}")
+    for entry in ctx.root.listdir(PACMAN_DB):
+        found = re.fullmatch(r"alsa-plugins-([^-]+)-[^-]+", entry)
+        if found:
+            return PluginsInstall(True, found.group(1), f"alsa-plugins {found.group(1)} (pacman)")
+    module = next(
+        (
+            f"{d}/{USB_STREAM_MODULE}"
+            for d in ALSA_PLUGIN_DIRS
+            if ctx.root.exists(f"{d}/{USB_STREAM_MODULE}")
+        ),
+        None,
+    )
+    if module:
+        return PluginsInstall(True, None, f"{module} (version unknown)")
+    if packages is not None or ctx.root.is_dir(PACMAN_DB):
+        return PluginsInstall(False, None, "libasound2-plugins is not installed")
+    return PluginsInstall(None, None, "no package database and no ALSA plugin file found")
+
+
+def _upstream(version: str) -> str:
+    """``1:1.2.7.1-1ubuntu2`` -> ``1.2.7.1``."""
+    return version.split(":", 1)[-1].rsplit("-", 1)[0]
+
+
+def version_at_least(version: str, minimum: str) -> bool:
+    """Compare dotted upstream versions by their numbers (``1.2.10`` > ``1.2.5``)."""
+
+    def numbers(text: str) -> tuple[int, ...]:
+        return tuple(int(n) for n in re.findall(r"\d+", text.split("~")[0]))
+
+    return numbers(version) >= numbers(minimum)
+
+
 # -- the checks --------------------------------------------------------------------------
 
 
@@ -98,7 +163,6 @@ def alsa_plugins_fix(ctx: CheckContext) -> str:
 
 
 def check_alsa_plugins(ctx: CheckContext) -> CheckResult:
-    from stagebox.core.alsaconf.plugins import plugin_support
     from stagebox.core.checks.device import usb_stream_devices
 
     why = (
@@ -106,12 +170,10 @@ def check_alsa_plugins(ctx: CheckContext) -> CheckResult:
         "plugins package."
     )
     title = "ALSA plugins installed"
-    support = plugin_support(ctx.root)
-    reading = support.source if support.installed else "libasound2-plugins is not installed"
+    support = alsa_plugins(ctx)
+    reading = support.reading
     if support.installed:
         return CheckResult("packages.alsa_plugins", title, Status.OK, reading, why)
-    if support.installed is None:
-        reading = "cannot tell whether the ALSA plugins are installed (no package database)"
     needing = usb_stream_devices(ctx)
     if not needing or support.installed is None:
         return CheckResult(

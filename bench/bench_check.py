@@ -1,0 +1,93 @@
+"""How long ``stagebox check`` works on this machine. Target: under 200 ms of work.
+
+    .venv/bin/python bench/bench_check.py [--runs 30]
+
+"Work" is what ``stagebox check`` does after Python has started: import the checks, detect
+the interface, run every check and format the text. It is measured in fresh child processes
+(so the first-run costs - imports, knowledge base, /proc/config.gz, dpkg status - are in
+every figure), next to the whole ``stagebox check`` command (interpreter start included) and
+the in-process time of ``run_checks`` alone once everything is loaded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+TARGET_MS = 200.0
+
+CHILD = """
+import time
+start = time.perf_counter()
+import io
+from stagebox.cli import main
+from contextlib import redirect_stdout
+with redirect_stdout(io.StringIO()):
+    main(["check"])
+print(f"{(time.perf_counter() - start) * 1000:.3f}")
+"""
+
+
+def work_in_child() -> float:
+    out = subprocess.run(
+        [sys.executable, "-c", CHILD], capture_output=True, text=True, check=True, cwd=REPO
+    ).stdout
+    return float(out.strip().splitlines()[-1])
+
+
+def whole_command() -> float:
+    start = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "stagebox", "check"], capture_output=True, check=False, cwd=REPO
+    )
+    return (time.perf_counter() - start) * 1000
+
+
+def run_checks_warm(runs: int) -> list[float]:
+    from stagebox.core.checks import run_checks
+    from stagebox.core.sysroot import SystemRoot
+
+    try:
+        from stagebox.core.detect import detect_live
+
+        result = detect_live(SystemRoot())
+    except ImportError:
+        result = None
+    run_checks(SystemRoot(), result)  # load everything once
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        run_checks(SystemRoot(), result)
+        times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+def show(label: str, times: list[float]) -> None:
+    print(
+        f"{label:<44} median {statistics.median(times):7.1f} ms   "
+        f"min {min(times):7.1f}   max {max(times):7.1f}   (n={len(times)})"
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=30)
+    args = parser.parse_args()
+    work = [work_in_child() for _ in range(args.runs)]
+    whole = [whole_command() for _ in range(max(5, args.runs // 3))]
+    warm = run_checks_warm(args.runs)
+    show("check work (fresh process, imports included)", work)
+    show("whole `stagebox check` command", whole)
+    show("run_checks() alone, warm", warm)
+    verdict = "OK" if statistics.median(work) < TARGET_MS else "OVER"
+    print(f"target: work < {TARGET_MS:.0f} ms -> {verdict}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
