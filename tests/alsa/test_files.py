@@ -341,3 +341,16 @@ def test_no_usb_stream_card_changes_nothing(plan_for, paths: UserPaths) -> None:
     assert plan.changes_needed is False and plan.pcm_names == {}
     assert apply_alsa(plan, Journal(paths)) is None
     assert paths.asoundrc.read_bytes() == b"# mine\n"
+
+
+def test_xdg_asoundrc_counts_too(plan_for, paths: UserPaths) -> None:
+    """alsa.conf also loads $XDG_CONFIG_HOME/alsa/asoundrc: its names are taken as well."""
+    xdg = paths.xdg_config_home / "alsa" / "asoundrc"
+    xdg.parent.mkdir(parents=True)
+    xdg.write_text('pcm.us-122l { type usb_stream; card "1" }\n')
+    plan = plan_for(us122l_card())
+    assert plan.pcm_names == {1: "us-122l-2"}
+    sources = {c.source for c in plan.conflicts if c.code == "usb_stream_by_number"}
+    assert sources == {str(xdg)}
+    apply_alsa(plan, Journal(paths))
+    _assert_resolves(paths, "us-122l-2")
