@@ -125,3 +125,39 @@ def test_apply_asks_on_a_terminal(detected: str, paths: UserPaths) -> None:
         assert "Write this change? [y/N]" in done.stdout
         assert paths.asoundrc.exists() is written, done.stdout + done.stderr
         assert done.returncode == (0 if written else 1)
+
+
+ROOTS = REPO / "tests" / "fixtures" / "roots"
+
+
+def test_plan_from_a_fake_machine_tree(run_cli, paths: UserPaths) -> None:
+    result = run_cli("alsa", "plan", "--root", str(ROOTS / "us122l-ich5"), "--json")
+    assert result.code == 0, result.err
+    data = json.loads(result.out)
+    assert data["pcm_names"] == {"1": "us-122l"}
+    assert '+\tcard "US122L"' in data["diff"]
+
+
+def test_full_speed_us144_refuses_a_high_speed_rate(run_cli) -> None:
+    root = str(ROOTS / "us144-uhci-after-unbind")
+    result = run_cli("alsa", "plan", "--root", root, "--rate", "96000")
+    assert result.code == 2 and "only at USB high speed" in result.err
+    ok = run_cli("alsa", "plan", "--root", root, "--rate", "48000", "--period-size", "104")
+    assert ok.code == 0 and "+\trate 48000" in ok.out and "'us-144'" in ok.out
+
+
+def test_machines_without_usb_stream_need_nothing(run_cli, paths: UserPaths) -> None:
+    for name in ("onboard-only", "us144mkii-native-6.18", "scarlett-18i20-xhci"):
+        result = run_cli("alsa", "apply", "--root", str(ROOTS / name))
+        assert result.code == 0 and "Nothing to write." in result.out, (name, result.err)
+    waiting = run_cli("alsa", "plan", "--root", str(ROOTS / "us144mkii-ehci-nocard"))
+    assert "has no ALSA card yet" in waiting.out
+    assert not paths.asoundrc.exists()
+
+
+def test_plan_from_capture_02(run_cli) -> None:
+    from tests.conftest import capture_path
+
+    result = run_cli("alsa", "plan", "--capture", str(capture_path("02")))
+    assert result.code == 0, result.err
+    assert "+pcm.us-122l {" in result.out

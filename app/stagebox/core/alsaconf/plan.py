@@ -120,7 +120,7 @@ def plan_alsa(
     taken |= _other_files(plan, root, card_ids)
 
     if not cards:
-        _nothing_to_do(plan, parts)
+        _nothing_to_do(plan, parts, result)
         return plan
     _note_plugin_state(plan, plugins)
     plan.devices = _device_specs(plan, cards, taken, rate, period_size)
@@ -316,15 +316,21 @@ def _header(cards: list[Card], specs: list[DeviceSpec]) -> list[str]:
     return lines
 
 
-def _nothing_to_do(plan: AlsaPlan, parts: block.SplitFile) -> None:
+def _nothing_to_do(plan: AlsaPlan, parts: block.SplitFile, result: DetectionResult) -> None:
+    say = plan.explanation.append
+    for device in result.usb_audio_without_card:
+        say(
+            f"{device.model or device.usb_id} is connected but has no ALSA card yet "
+            f"({device.reason}); once it has one, run `stagebox alsa plan` again."
+        )
     if parts.block is not None:
-        plan.explanation.append(
+        say(
             "No usb_stream interface is plugged in now. Stagebox's block in ~/.asoundrc stays "
             "as it is, so the device works when it is back; `stagebox alsa undo` removes it."
         )
     else:
-        plan.explanation.append(
-            "No interface here needs an ALSA config: only the Tascam US-122L/US-144 family "
+        say(
+            "No sound card here needs an ALSA config: only the Tascam US-122L/US-144 family "
             "(snd-usb-us122l, usb_stream) does. ~/.asoundrc stays as it is."
         )
 
