@@ -1,0 +1,550 @@
+"""Turn machine facts into a :class:`~stagebox.core.model.DetectionResult`.
+
+The same classifier runs on a live machine (:func:`detect_live`), on a pasted report
+(:func:`detect_capture`) and on any :class:`MachineFacts` (:func:`detect_facts`). What a
+device *is* and what it needs comes from the knowledge base (``resources/devices.toml``);
+the words of every finding come from ``resources/findings.toml``. This module only decides
+which facts apply: it never guesses (``None`` stays "unknown").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from stagebox.core.facts import CardFacts, HostControllerType, MachineFacts, UsbDeviceFacts
+from stagebox.core.knowledge import Family, KnowledgeBase, Match, load_knowledge
+from stagebox.core.model import (
+    Access,
+    AlsaState,
+    Card,
+    DetectionResult,
+    Finding,
+    Kind,
+    UsbAudioWithoutCard,
+)
+from stagebox.core.naming import pcm_name_for_model
+from stagebox.core.sysroot import SystemRoot
+
+#: USB vendor of root hubs ("Linux Foundation"): never a device of interest
+ROOT_HUB_VENDOR = "1d6b"
+UNREADABLE_PREFIX = "cannot read "  # as written by live.py
+_USB_DEVICE_IN_NAME = re.compile(r"USB Device 0x([0-9a-f]{1,4}):0x([0-9a-f]{1,4})", re.I)
+_KIND_WORDS = {
+    Kind.ONBOARD: "built-in sound",
+    Kind.HDMI: "HDMI/DisplayPort output",
+    Kind.MIDI_ONLY: "MIDI device",
+    Kind.WEBCAM_OR_HEADSET: "webcam/headset",
+    Kind.OTHER: "other sound device",
+    Kind.INTERFACE: "audio interface",
+}
+
+
+class _Fields(dict[str, object]):
+    """Template fields; a field the input cannot tell reads 'unknown', never a KeyError."""
+
+    def __missing__(self, key: str) -> str:
+        return "unknown"
+
+
+@dataclass
+class _Context:
+    facts: MachineFacts
+    kb: KnowledgeBase
+    findings: list[Finding] = field(default_factory=list)
+    linked_usb: set[int] = field(default_factory=set)  # id() of usb devices that have a card
+
+    def add(
+        self, code: str, card: int | None = None, usb_id: str | None = None, **fields: Any
+    ) -> None:
+        about = usb_id if card is None else None
+        if any(f.code == code and f.card == card and f.usb_id == about for f in self.findings):
+            return
+        text = self.kb.finding(code)
+        values = _Fields({k: v for k, v in fields.items() if v is not None})
+        values.setdefault("card", card)
+        values.setdefault("usb_id", usb_id)
+        self.findings.append(
+            Finding(
+                code=code,
+                severity=text.severity,
+                card=card,
+                message=text.message.format_map(values),
+                fix=text.fix.format_map(values) if text.fix else None,
+                usb_id=about,
+            )
+        )
+
+
+# -- facts about one card --------------------------------------------------------------------
+
+
+def _on_usb(card: CardFacts) -> bool:
+    module = card.module or ""
+    return bool(
+        card.usb_id
+        or card.usb_bus_path
+        or card.usb_busdev
+        or card.usb_port_path
+        or module.startswith("snd_usb")
+        or module in ("snd_ua101", "snd_usb_us122l", "snd_usb_usx2y")
+        or (card.driver or "") in ("USB-Audio", "USB US-122L", "us144mkii")
+        or " at usb-" in (card.longname or "")
+        # snd-usb-audio names its PCM "USB Audio"
+        or any(p.name == "USB Audio" for p in card.pcms or [])
+    )
+
+
+def _usb_id_from_names(card: CardFacts) -> str | None:
+    """``USB Device 0x46d:0x804`` (snd-usb-audio's name for a device without strings)."""
+    for text in (card.longname, card.name):
+        found = _USB_DEVICE_IN_NAME.search(text or "")
+        if found:
+            return f"{int(found.group(1), 16):04x}:{int(found.group(2), 16):04x}"
+    return None
+
+
+def _linked_device(card: CardFacts, usb_devices: list[UsbDeviceFacts]) -> UsbDeviceFacts | None:
+    """The USB device behind a card, by bus/device number, port path or a unique USB id."""
+    for device in usb_devices:
+        if (
+            card.usb_busdev
+            and device.bus is not None
+            and device.device is not None
+            and card.usb_busdev == f"{device.bus:03d}/{device.device:03d}"
+        ):
+            return device
+        if card.usb_port_path and card.usb_port_path == device.port_path:
+            return device
+    if card.usb_id:
+        same = [d for d in usb_devices if d.usb_id == card.usb_id]
+        return same[0] if len(same) == 1 else None
+    # a paste without ids: the card's short name as a word of exactly one lsusb name
+    # ("H4" in "ZOOM Corporation H4 Digital Recorder")
+    if card.name and len(card.name) >= 2:
+        word = re.compile(r"(?<![\w-])" + re.escape(card.name) + r"(?![\w-])")
+        named = [d for d in usb_devices if d.name and word.search(d.name)]
+        return named[0] if len(named) == 1 else None
+    return None
+
+
+def _names(card: CardFacts, device: UsbDeviceFacts | None) -> list[str]:
+    return [n for n in (card.name, card.longname, device.name if device else None) if n]
+
+
+def _matches(match: Match, card: CardFacts, device: UsbDeviceFacts | None, on_usb: bool) -> bool:
+    usb_id = card.usb_id
+    vendor = usb_id.split(":")[0] if usb_id else None
+    pcms = card.pcms
+    checks = [
+        not match.usb_ids or usb_id in match.usb_ids,
+        not match.usb_vendors or vendor in match.usb_vendors,
+        not match.modules or card.module in match.modules,
+        not match.drivers or card.driver in match.drivers,
+        not match.card_ids or card.id in match.card_ids,
+        match.on_usb is None or match.on_usb == on_usb,
+        match.pcms_known is None or match.pcms_known == (pcms is not None),
+        match.has_pcm is None or (pcms is not None and bool(pcms) == match.has_pcm),
+        match.has_midi is None or card.has_midi == match.has_midi,
+    ]
+    if not all(checks):
+        return False
+    if match.name_regex and not any(re.search(match.name_regex, n) for n in _names(card, device)):
+        return False
+    if match.pcm_names_regex:
+        names = [p.name or "" for p in pcms or []]
+        if not names or not all(re.search(match.pcm_names_regex, n) for n in names):
+            return False
+    if match.capture_only is not None:
+        if not pcms:
+            return False
+        capture_only = not any(p.playback for p in pcms) and any(p.capture for p in pcms)
+        if capture_only != match.capture_only:
+            return False
+    return True
+
+
+def family_for_card(
+    kb: KnowledgeBase, card: CardFacts, device: UsbDeviceFacts | None = None
+) -> Family | None:
+    """The first family (in knowledge-base order) whose ids or match rules fit the card."""
+    on_usb = _on_usb(card)
+    for family in kb.families:
+        if card.usb_id and card.usb_id in family.models:
+            return family
+        if any(_matches(m, card, device, on_usb) for m in family.matches):
+            return family
+    return None
+
+
+def _model(kb: KnowledgeBase, family: Family | None, card: CardFacts) -> str | None:
+    if card.usb_id:
+        for candidate in [family, *kb.families]:
+            if candidate and card.usb_id in candidate.models:
+                return candidate.models[card.usb_id]
+    if family is not None and not family.model_from_name:
+        return None
+    longname = card.longname or ""
+    if " at usb-" in longname:  # snd-usb-audio: "<manufacturer> <product> at usb-..."
+        return longname.split(" at usb-")[0].strip() or card.name
+    return card.name
+
+
+def _firmware_missing(family: Family | None, card: CardFacts) -> bool:
+    pattern = family.firmware.missing_when_longname if family and family.firmware else None
+    return bool(pattern and card.longname and re.search(pattern, card.longname))
+
+
+def _unlisted_directions(facts: MachineFacts) -> set[str]:
+    """Directions a paste has no listing of (the capture parser notes "no arecord -l
+    listing: ..."): there a missing PCM means "unknown", not "none"."""
+    unlisted = set()
+    for note in facts.notes:
+        if note.startswith("no arecord -l listing"):
+            unlisted.add("capture")
+        elif note.startswith("no aplay -l listing"):
+            unlisted.add("playback")
+    return unlisted
+
+
+def _directions(
+    card: CardFacts, access: Access, unlisted: set[str]
+) -> tuple[bool | None, bool | None]:
+    if access is Access.USB_STREAM:
+        return True, True  # the usb_stream PCM is always duplex
+    if card.pcms is not None:
+        playback = any(p.playback for p in card.pcms)
+        capture = any(p.capture for p in card.pcms)
+        return (
+            None if not playback and "playback" in unlisted else playback,
+            None if not capture and "capture" in unlisted else capture,
+        )
+    if card.streams:
+        directions = {s.direction.value for s in card.streams}
+        return "playback" in directions, "capture" in directions
+    return None, None
+
+
+def _classify(ctx: _Context, card: CardFacts, taken: set[str]) -> Card:
+    usb_devices = [d for d in ctx.facts.usb_devices or [] if d.usb_id[:4] != ROOT_HUB_VENDOR]
+    card = replace(card, usb_id=card.usb_id or _usb_id_from_names(card))
+    device = _linked_device(card, usb_devices) if _on_usb(card) else None
+    if device is not None:
+        ctx.linked_usb.add(id(device))
+        card = replace(card, usb_id=card.usb_id or device.usb_id)
+    family = family_for_card(ctx.kb, card, device)
+    kind = family.kind if family else Kind.OTHER
+    access = family.access if family else Access.HW
+    if _firmware_missing(family, card) or (access is Access.HW and card.pcms == []):
+        access = Access.NONE
+    model = _model(ctx.kb, family, card)
+    jack_device = None
+    if access is Access.HW:
+        jack_device = f"hw:{card.id}"
+    elif access is Access.USB_STREAM:
+        jack_device = pcm_name_for_model(model, card.id, taken)
+        taken.add(jack_device)
+    playback, capture = _directions(card, access, _unlisted_directions(ctx.facts))
+    return Card(
+        index=card.index,
+        id=card.id,
+        driver=card.driver,
+        name=card.name,
+        longname=card.longname,
+        module=card.module,
+        usb_id=card.usb_id,
+        model=model,
+        kind=kind,
+        access=access,
+        playback=playback,
+        capture=capture,
+        jack_device=jack_device,
+        family=family.key if family else None,
+        usb_speed=card.usb_speed or (device.speed if device else None),
+        controller=card.controller or (device.controller if device else None),
+        usb_port_path=card.usb_port_path or (device.port_path if device else None),
+        serial=card.serial or (device.serial if device else None),
+    )
+
+
+# -- findings about one card -------------------------------------------------------------------
+
+
+def _card_findings(ctx: _Context, facts: CardFacts, card: Card) -> None:
+    family = ctx.kb.family(card.family)
+    fields: dict[str, Any] = {
+        "card_id": card.id,
+        "model": card.model or card.name or card.id,
+        "usb_id": card.usb_id,
+        "pcm": card.jack_device,
+        "jack_device": card.jack_device,
+        "speed": card.usb_speed,
+        "controller": card.controller,
+        "kernel": ctx.facts.kernel,
+        "module": card.module,
+    }
+    if family is not None:
+        for code in family.findings:
+            ctx.add(code, card.index, **fields)
+        if family.mixer_tool and card.kind is Kind.INTERFACE:
+            ctx.add("mixer_tool", card.index, tool=family.mixer_tool, **fields)
+        if _firmware_missing(family, facts) and family.firmware:
+            firmware = family.firmware
+            ctx.add(
+                "firmware_required",
+                card.index,
+                tool=firmware.tool,
+                package=firmware.package,
+                command=firmware.command or firmware.tool,
+                **fields,
+            )
+        _speed_findings(ctx, family, card, fields)
+    if family and family.access is Access.HW and card.kind is Kind.INTERFACE and facts.pcms == []:
+        ctx.add("card_without_pcm", card.index, **fields)
+    if any(s.implicit_feedback for s in facts.streams):
+        ctx.add("implicit_feedback", card.index, **fields)
+    for owner in facts.owners:
+        ctx.add(
+            "device_busy",
+            card.index,
+            process=owner.process or f"process {owner.pid}",
+            pid=owner.pid,
+            pcm_path=owner.pcm,
+            **fields,
+        )
+
+
+def _speed_findings(ctx: _Context, family: Family, card: Card, fields: dict[str, Any]) -> None:
+    limits = family.jack
+    if limits and limits.full_speed_period_factor > 1 and card.usb_speed == "full":
+        base = limits.min_period.get(44100)
+        if base:
+            min_period = base * limits.full_speed_period_factor
+            ctx.add("full_speed_limits", card.index, min_period=min_period, **fields)
+    _native_driver_hint(ctx, family, card.usb_id, card.index, card.model, card.module)
+
+
+def _native_driver_hint(
+    ctx: _Context,
+    family: Family,
+    usb_id: str | None,
+    card: int | None,
+    model: str | None,
+    module: str | None,
+) -> None:
+    """newer_driver_available when the kernel is known to be older than the native driver."""
+    native = family.has_native_driver(usb_id, ctx.facts.kernel)
+    if (
+        native is False
+        and family.native_driver_kernel
+        and usb_id in family.native_driver_ids
+        and module != family.native_driver_module
+    ):
+        ctx.add(
+            "newer_driver_available",
+            card,
+            usb_id=usb_id,
+            model=model,
+            kernel=ctx.facts.kernel,
+            native_kernel=family.native_driver_kernel,
+            native_module=_dashed(family.native_driver_module),
+        )
+
+
+def _dashed(module: str | None) -> str | None:
+    return module.replace("_", "-") if module else None
+
+
+# -- USB devices without a card ----------------------------------------------------------------
+
+
+def _controller_type(
+    facts: MachineFacts, slot: str | None
+) -> tuple[HostControllerType | None, str | None]:
+    """The type of a host controller and the driver bound to it (for the unbind path)."""
+    if slot is None:
+        return None, None
+    for pci in facts.pci_devices or []:
+        if pci.slot == slot:
+            return pci.controller_type, pci.driver
+    for driver, slots in (facts.hcd_bindings or {}).items():
+        if slot in slots:
+            kind = next((t for t in HostControllerType if driver.startswith(t.value)), None)
+            return kind, driver
+    return None, None
+
+
+def _has_card(ctx: _Context, device: UsbDeviceFacts, family: Family, cards: list[Card]) -> bool:
+    if id(device) in ctx.linked_usb:
+        return True
+    # a paste may not say which card is which device: a card of the same family without a
+    # USB id, or with this id, stands for it
+    return any(c.family == family.key and c.usb_id in (None, device.usb_id) for c in cards)
+
+
+def _usb_without_card(ctx: _Context, cards: list[Card]) -> list[UsbAudioWithoutCard]:
+    missing: list[UsbAudioWithoutCard] = []
+    for device in ctx.facts.usb_devices or []:
+        family = ctx.kb.match_usb(device.usb_id)
+        if family is None or device.usb_id[:4] == ROOT_HUB_VENDOR:
+            continue
+        if "usb-storage" in device.drivers and device.usb_id.startswith("1235:"):
+            ctx.add("scarlett_msd_mode", None, usb_id=device.usb_id)
+        if family.kind is Kind.OTHER:
+            for code in family.findings:
+                ctx.add(code, None, usb_id=device.usb_id, model=family.models.get(device.usb_id))
+            continue
+        if family.kind is not Kind.INTERFACE or _has_card(ctx, device, family, cards):
+            continue
+        entry = _explain_missing(ctx, family, device)
+        if entry is not None:
+            missing.append(entry)
+    return missing
+
+
+def _explain_missing(
+    ctx: _Context, family: Family, device: UsbDeviceFacts
+) -> UsbAudioWithoutCard | None:
+    usb_id = device.usb_id
+    firmware = family.firmware
+    model = family.models.get(usb_id)
+    if firmware and usb_id in firmware.cold_ids:
+        warm = firmware.cold_ids[usb_id]
+        model = family.models.get(warm)
+        ctx.add(
+            "firmware_required",
+            None,
+            usb_id=usb_id,
+            model=model,
+            tool=firmware.tool,
+            package=firmware.package,
+            command=firmware.command or firmware.tool,
+        )
+        reason = f"firmware not loaded yet (the id changes to {warm} after the upload)"
+        return _without(device, family, model, reason)
+    if usb_id not in family.models:
+        return None  # a vendor-wide rule only: we cannot tell it is an audio device
+    model = model or device.name
+    fields = {"usb_id": usb_id, "model": model, "kernel": ctx.facts.kernel}
+    refused = family.refused_at_high_speed(usb_id, ctx.facts.kernel)
+    native = family.has_native_driver(usb_id, ctx.facts.kernel)
+    if refused is not False and device.speed == "high" and native is not True:
+        controller_type, driver = _controller_type(ctx.facts, device.controller)
+        controller = device.controller or "<PCI address of the EHCI controller, see lspci>"
+        if controller_type is HostControllerType.XHCI:
+            ctx.add("xhci_only", None, controller=controller, **fields)
+            reason = "refused at USB high speed, and its port is on a USB 3 (xHCI) controller"
+        else:
+            hcd = driver if driver and driver.startswith("ehci") else "ehci-pci"
+            ctx.add("ehci_unbind_required", None, controller=controller, hcd_driver=hcd, **fields)
+            reason = (
+                "refused at USB high speed by snd-usb-us122l ('disable ehci-hcd to run US-144')"
+            )
+        if refused is None:
+            reason += f" (up to Linux {family.full_speed_until_kernel.get(usb_id)}; kernel unknown)"
+        _native_driver_hint(ctx, family, usb_id, None, model, None)
+        return _without(device, family, model, reason)
+    if native is True:
+        ctx.add(
+            "native_driver_not_loaded",
+            None,
+            native_module=_dashed(family.native_driver_module),
+            **fields,
+        )
+        return _without(device, family, model, "its driver did not create a sound card")
+    module = next((m for match in family.matches for m in sorted(match.modules)), None)
+    ctx.add("driver_not_bound", None, module=_dashed(module) or "snd-usb-audio", **fields)
+    return _without(device, family, model, "no sound driver created a card for it")
+
+
+def _without(
+    device: UsbDeviceFacts, family: Family, model: str | None, reason: str
+) -> UsbAudioWithoutCard:
+    return UsbAudioWithoutCard(
+        usb_id=device.usb_id,
+        model=model,
+        reason=reason,
+        family=family.key,
+        speed=device.speed,
+        controller=device.controller,
+        port_path=device.port_path,
+    )
+
+
+# -- machine-wide findings ---------------------------------------------------------------------
+
+
+def _machine_findings(ctx: _Context, cards: list[Card], missing: list[UsbAudioWithoutCard]) -> None:
+    facts = ctx.facts
+    unreadable = [
+        n[len(UNREADABLE_PREFIX) :] for n in facts.notes if n.startswith(UNREADABLE_PREFIX)
+    ]
+    if unreadable:
+        ctx.add("proc_unreadable", None, files=", ".join(unreadable))
+    if facts.alsa_loaded is False:
+        ctx.add("alsa_not_loaded")
+        return
+    interfaces = [c for c in cards if c.kind is Kind.INTERFACE]
+    if not interfaces and not missing and (facts.alsa_loaded or cards):
+        present = ", ".join(f"card {c.index} {c.id} ({_KIND_WORDS[c.kind]})" for c in cards)
+        ctx.add("no_external_interface", families=present or "no sound card at all")
+    usable = [c for c in interfaces if c.jack_device]
+    if usable:
+        for card in cards:
+            if card.kind is Kind.HDMI:
+                ctx.add(
+                    "wrong_device_hint",
+                    card.index,
+                    card_id=card.id,
+                    interface=usable[0].jack_device,
+                    interface_card=usable[0].index,
+                )
+
+
+# -- entry points ------------------------------------------------------------------------------
+
+
+def detect_facts(facts: MachineFacts, kb: KnowledgeBase | None = None) -> DetectionResult:
+    """Classify every card, find known interfaces without a card, and say what is wrong."""
+    ctx = _Context(facts, kb or load_knowledge())
+    taken: set[str] = set()
+    pairs = [(c, _classify(ctx, c, taken)) for c in sorted(facts.cards, key=lambda c: c.index)]
+    cards = [card for _, card in pairs]
+    for card_facts, card in pairs:
+        _card_findings(ctx, card_facts, card)
+    missing = _usb_without_card(ctx, cards)
+    _machine_findings(ctx, cards, missing)
+    alsa = {True: AlsaState.LOADED, False: AlsaState.NOT_LOADED, None: AlsaState.UNKNOWN}[
+        facts.alsa_loaded
+    ]
+    if alsa is AlsaState.UNKNOWN and cards:
+        alsa = AlsaState.LOADED
+    order = {"error": 0, "warning": 1, "info": 2}
+    findings = sorted(
+        ctx.findings,
+        key=lambda f: (order[f.severity.value], -1 if f.card is None else f.card),
+    )
+    return DetectionResult(
+        alsa=alsa,
+        kernel=facts.kernel,
+        cards=cards,
+        usb_audio_without_card=missing,
+        findings=findings,
+        source=facts.source,
+    )
+
+
+def detect_live(root: SystemRoot) -> DetectionResult:
+    """Detect on the machine (or fake tree) at ``root``."""
+    from stagebox.core.live import read_live_facts
+
+    return detect_facts(read_live_facts(root))
+
+
+def detect_capture(path: Path) -> DetectionResult:
+    """Detect from a pasted report; raises InputError when the file cannot be used."""
+    from stagebox.core.capture import parse_capture, read_capture_file
+
+    return detect_facts(parse_capture(read_capture_file(Path(path))))
