@@ -5,6 +5,7 @@ See ``plan.py`` for when and why, ``action.py`` for the root helper call and the
 """
 
 from stagebox.core.usb.action import CommandResult, Runner, last_unbind, rebind, run_command, unbind
+from stagebox.core.usb.interfaces import read_interface_classes
 from stagebox.core.usb.plan import HELPER_PATH, Affect, AffectedDevice, UsbPlan, plan_usb
 from stagebox.core.usb.wait import card_usb_ids, wait_for_card
 
@@ -18,6 +19,7 @@ __all__ = [
     "card_usb_ids",
     "last_unbind",
     "plan_usb",
+    "read_interface_classes",
     "rebind",
     "run_command",
     "unbind",

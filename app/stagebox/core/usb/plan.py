@@ -62,6 +62,7 @@ class UsbPlan:
     speed: str | None = None
     port_path: str | None = None
     controller: str | None = None  # PCI address of the EHCI controller to switch off
+    port_controller: str | None = None  # PCI address of the controller serving the port
     controller_type: HostControllerType | None = None  # of the controller serving the port
     companions: list[str] = field(default_factory=list)  # UHCI/OHCI that take the ports over
     affected_devices: list[AffectedDevice] = field(default_factory=list)
@@ -98,20 +99,17 @@ def plan_usb(
         return UsbPlan(False, ["The USB devices of this machine are not known from this input."])
     found = _find_device(kb, facts.usb_devices, kernel)
     if found is None:
-        return UsbPlan(False, _nothing_to_do(kb, facts.usb_devices, kernel))
+        return _not_needed(kb, facts, kernel)
     device, family = found
-    plan = UsbPlan(
-        needed=False,
-        usb_id=device.usb_id,
-        model=family.model_for(device.usb_id) or device.name,
-        speed=device.speed,
-        port_path=device.port_path,
-    )
-    plan.controller_type = _controller_type(facts.pci_devices, device.controller)
-    card = next((c for c in result.cards if c.usb_id == device.usb_id), None)
+    plan = _device_plan(device, family, facts)
+    # The detection result's cards, else the raw ones (a result made without live facts).
+    cards = [(c.index, c.id, c.usb_id) for c in result.cards] or [
+        (c.index, c.id, c.usb_id) for c in facts.cards
+    ]
+    card = next((c for c in cards if c[2] == device.usb_id), None)
     if card is not None:
         plan.explanation.append(
-            f"The {plan.model} already works as sound card {card.index} [{card.id}]"
+            f"The {plan.model} already works as sound card {card[0]} [{card[1]}]"
             + (" at USB 1.1 full speed" if device.speed in _FULL_OR_LOW else "")
             + "; nothing needs switching."
         )
@@ -149,19 +147,33 @@ def _find_device(
     return None
 
 
-def _nothing_to_do(
-    kb: KnowledgeBase, devices: list[UsbDeviceFacts], kernel: str | None
-) -> list[str]:
-    for device in devices:
+def _device_plan(device: UsbDeviceFacts, family: Family, facts: MachineFacts) -> UsbPlan:
+    return UsbPlan(
+        needed=False,
+        usb_id=device.usb_id,
+        model=family.model_for(device.usb_id) or device.name,
+        speed=device.speed,
+        port_path=device.port_path,
+        port_controller=device.controller,
+        controller_type=_controller_type(facts.pci_devices, device.controller),
+    )
+
+
+def _not_needed(kb: KnowledgeBase, facts: MachineFacts, kernel: str | None) -> UsbPlan:
+    for device in facts.usb_devices or []:
         family = kb.match_usb(device.usb_id)
         if family is not None and device.usb_id in family.needs_full_speed:
-            model = family.model_for(device.usb_id) or device.usb_id
+            plan = _device_plan(device, family, facts)
             module = family.native_driver_module or "the newer driver"
-            return [
-                f"The {model} needs no controller switch on Linux {kernel}: {module} drives it "
-                "at USB 2.0 speed."
-            ]
-    return ["No Tascam US-144 or US-144MKII is plugged in, so no USB controller needs switching."]
+            plan.explanation.append(
+                f"The {plan.model} needs no controller switch on Linux {kernel}: {module} "
+                "drives it at USB 2.0 speed."
+            )
+            return plan
+    return UsbPlan(
+        False,
+        ["No Tascam US-144 or US-144MKII is plugged in, so no USB controller needs switching."],
+    )
 
 
 # -- the controller -------------------------------------------------------------------------
