@@ -109,7 +109,17 @@ def captured_fd2() -> Iterator[list[str]]:
     """Send fd 2 (where alsa-lib prints ``ALSA lib ...``) to a temp file; yield its text."""
     holder: list[str] = []
     with _FD2_LOCK, tempfile.TemporaryFile() as sink:
-        saved = os.dup(2)
+        try:
+            saved = os.dup(2)
+        except OSError:  # no fd 2 at all (started detached): alsa-lib's lines go nowhere
+            os.dup2(sink.fileno(), 2)
+            try:
+                yield holder
+            finally:
+                os.close(2)
+                sink.seek(0)
+                holder.append(sink.read().decode("utf-8", "replace"))
+            return
         os.dup2(sink.fileno(), 2)
         try:
             yield holder
