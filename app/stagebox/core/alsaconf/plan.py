@@ -116,7 +116,8 @@ def plan_alsa(
     user_tree = libasound.parse(parts.user_text).tree or {}
     taken = defined_names(user_tree)
     card_ids = {c.index: c.id for c in result.cards}
-    plan.conflicts += find_conflicts(user_tree, parts.user_text, "~/.asoundrc", card_ids)
+    # line numbers are looked up in the whole file: the ones the user sees in an editor
+    plan.conflicts += find_conflicts(user_tree, text, "~/.asoundrc", card_ids)
     taken |= _other_files(plan, root, card_ids)
 
     if not cards:
