@@ -33,7 +33,7 @@ def test_desktop_validator_really_rejects_a_bad_file(tmp_path: Path) -> None:
 def test_launcher_and_autostart_run_the_right_commands() -> None:
     launcher = (PACKAGING / "stagebox.desktop").read_text()
     tray = (PACKAGING / "stagebox-tray.desktop").read_text()
-    assert "\nExec=stagebox wizard\n" in launcher and "\nIcon=stagebox\n" in launcher
+    assert "\nExec=stagebox-gui\n" in launcher and "\nIcon=stagebox\n" in launcher
     assert "\nExec=stagebox tray\n" in tray
     assert "X-GNOME-Autostart-enabled=true" in tray
 

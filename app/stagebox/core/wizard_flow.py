@@ -7,12 +7,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from stagebox.core.facts import MachineFacts
-from stagebox.core.journal import Journal
 from stagebox.core.model import Access, Card, DetectionResult, Finding, Kind, UsbAudioWithoutCard
-from stagebox.core.paths import UserPaths
+
+if TYPE_CHECKING:  # the wizard's first window imports this module: keep it light
+    from stagebox.core.facts import MachineFacts
+    from stagebox.core.journal import Journal
+    from stagebox.core.paths import UserPaths
 
 
 @dataclass

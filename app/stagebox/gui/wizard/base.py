@@ -1,11 +1,16 @@
 """What every wizard page shares: a scrolling body (so pages reflow at 800x600 and at 2x
-scale) and small widget helpers."""
+scale) and small widget helpers.
+
+The first window must paint fast, and PySide6 builds its huge ``Qt`` namespace (~50 ms) on
+first access: modules on the first-paint path reach it as ``QtCore.Qt`` at call time, only
+in code that runs after the first paint.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import Qt
+from PySide6 import QtCore
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import (
     QFrame,
@@ -44,10 +49,11 @@ class Page(QWizardPage):
         return cast("SetupWizard", self.wizard())
 
 
-def wrapped(text: str = "", *, bold: bool = False) -> QLabel:
+def wrapped(text: str = "", *, bold: bool = False, selectable: bool = False) -> QLabel:
     label = QLabel(text)
     label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    if selectable:  # so findings and errors can be copied into a forum post
+        label.setTextInteractionFlags(QtCore.Qt.TextInteractionFlag.TextSelectableByMouse)
     if bold:
         font = label.font()
         font.setBold(True)

@@ -3,7 +3,8 @@ interfaces apart, findings in plain words. Detection runs after the window is sh
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
+from PySide6 import QtCore
+from PySide6.QtCore import QSize
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -128,7 +129,7 @@ class DetectPage(Page):
             text = f"{SEVERITY_MARK[finding.severity]} {finding.message}"
             if finding.fix:
                 text += "\n    " + t(texts.FIX_HINT, fix=finding.fix)
-            self.dynamic.addWidget(wrapped(text))
+            self.dynamic.addWidget(wrapped(text, selectable=True))
         self.completeChanged.emit()
 
     def _fill_interfaces(self, cards: list[Card]) -> None:
@@ -137,9 +138,9 @@ class DetectPage(Page):
         chosen = self.setup.device
         for card in cards:
             item = QListWidgetItem(icon("device-interface"), card_line(card))
-            item.setData(Qt.ItemDataRole.UserRole, card.index)
+            item.setData(QtCore.Qt.ItemDataRole.UserRole, card.index)
             if not wizard_flow.usable_for_jack(card):
-                item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsSelectable)
+                item.setFlags(item.flags() & ~QtCore.Qt.ItemFlag.ItemIsSelectable)
             self.interface_list.addItem(item)
             if chosen is not None and card.index == chosen.index:
                 self.interface_list.setCurrentItem(item)
@@ -155,7 +156,7 @@ class DetectPage(Page):
         result = self.setup.result
         if item is None or result is None:
             return
-        self.setup.device = result.card(int(item.data(Qt.ItemDataRole.UserRole)))
+        self.setup.device = result.card(int(item.data(QtCore.Qt.ItemDataRole.UserRole)))
         self.completeChanged.emit()
 
     def _onboard_toggled(self, on: bool) -> None:

@@ -7,25 +7,24 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QSize, QTimer
+from PySide6.QtCore import QEvent, QObject, QSize, QTimer
 from PySide6.QtWidgets import QWizard
 
 from stagebox.core import wizard_flow
-from stagebox.core.facts import MachineFacts
-from stagebox.core.journal import Journal
 from stagebox.core.model import Card, DetectionResult
-from stagebox.core.paths import UserPaths
-from stagebox.core.sysroot import SystemRoot
 from stagebox.gui import texts
 from stagebox.gui.icons import icon
 from stagebox.gui.tasks import run_task
 from stagebox.gui.texts import t
 from stagebox.gui.wizard.detect_page import DetectPage
-from stagebox.gui.wizard.fix_page import FixPage, reason_of
-from stagebox.gui.wizard.jack_page import JackPage
-from stagebox.gui.wizard.test_page import TestPage
+
+if TYPE_CHECKING:  # imported for real after the first paint
+    from stagebox.core.facts import MachineFacts
+    from stagebox.core.journal import Journal
+    from stagebox.core.paths import UserPaths
+    from stagebox.core.sysroot import SystemRoot
 
 log = logging.getLogger(__name__)
 
@@ -67,16 +66,16 @@ class SetupWizard(QWizard):
     def __init__(
         self,
         root: SystemRoot,
-        paths: UserPaths,
+        paths: UserPaths | None = None,
         *,
         scanner: Callable[[SystemRoot], Scan] = scan_machine,
         wait_for_card: Callable[[str, float], bool] = wait_for_card_by_udev,
     ) -> None:
         super().__init__()
-        self.root, self.paths = root, paths
+        self.root = root
+        self._paths = paths  # None: from HOME/XDG, looked up after the first paint
         self.scanner = scanner
         self.wait_for_card = wait_for_card
-        self.journal = Journal(paths)
         self.scan: Scan | None = None
         self.device: Card | None = None
         self.settings: Any = None  # JackSettings once the JACK page has been shown
@@ -85,15 +84,43 @@ class SetupWizard(QWizard):
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, False)
         self.detect_page = DetectPage()
+        self.setPage(self.DETECT, self.detect_page)
+        # Until the other pages exist (right after the first paint) the first page must
+        # not pretend to be the last one.
+        self.setOption(QWizard.WizardOption.HaveNextButtonOnLastPage, True)
+        self.setMinimumSize(QSize(560, 420))
+        self.resize(800, 600)
+        self._paint_hook: QObject | None = None
+
+    def build_remaining_pages(self) -> None:
+        """Fix, JACK settings and Test pages: built after the first paint, once."""
+        if self.page(self.TEST) is not None:
+            return
+        from stagebox.gui.wizard.fix_page import FixPage
+        from stagebox.gui.wizard.jack_page import JackPage
+        from stagebox.gui.wizard.test_page import TestPage
+
         self.fix_page = FixPage()
         self.jack_page = JackPage()
         self.test_page = TestPage()
-        for page_id, page in enumerate(
-            (self.detect_page, self.fix_page, self.jack_page, self.test_page)
-        ):
-            self.setPage(page_id, page)
-        self.setMinimumSize(QSize(560, 420))
-        self.resize(800, 600)
+        self.setPage(self.FIX, self.fix_page)
+        self.setPage(self.JACK, self.jack_page)
+        self.setPage(self.TEST, self.test_page)
+        self.setOption(QWizard.WizardOption.HaveNextButtonOnLastPage, False)
+
+    @property
+    def paths(self) -> UserPaths:
+        if self._paths is None:
+            from stagebox.core.paths import UserPaths
+
+            self._paths = UserPaths.from_env()
+        return self._paths
+
+    @property
+    def journal(self) -> Journal:
+        from stagebox.core.journal import Journal
+
+        return Journal(self.paths)
 
     @property
     def result(self) -> DetectionResult | None:
@@ -101,6 +128,7 @@ class SetupWizard(QWizard):
 
     # -- detection (off the UI thread) ---------------------------------------------------
     def start_detection(self, then: Callable[[], None] | None = None) -> None:
+        self.build_remaining_pages()
         self.detect_page.show_busy(True)
         run_task(
             lambda: self.scanner(self.root),
@@ -109,6 +137,7 @@ class SetupWizard(QWizard):
         )
 
     def _scanned(self, scan: Scan, then: Callable[[], None] | None) -> None:
+        self.build_remaining_pages()
         self.scan = scan
         previous = self.device
         self.device = None
@@ -123,11 +152,15 @@ class SetupWizard(QWizard):
             then()
 
     def _scan_failed(self, exc: BaseException) -> None:
+        from stagebox.gui.wizard.fix_page import reason_of
+
         self.detect_page.show_error(reason_of(exc))
 
     def start_when_shown(self) -> None:
-        """Show first, detect after: the first paint never waits for /proc and /sys."""
-        QTimer.singleShot(0, self.start_detection)
+        """Show first, then build the other pages and detect: the first paint waits for
+        neither /proc and /sys nor the JACK and knowledge-base modules."""
+        self._paint_hook = _AfterFirstPaint(self, self.start_detection)
+        self.installEventFilter(self._paint_hook)
 
     # -- the Fix page's plan --------------------------------------------------------------
     def fix_steps(self) -> list[wizard_flow.FixStep]:
@@ -138,6 +171,8 @@ class SetupWizard(QWizard):
                 self.scan.result, self.paths, facts=self.scan.facts, checks=self.scan.checks
             )
         except Exception as exc:  # shown on the page instead of crashing the wizard
+            from stagebox.gui.wizard.fix_page import reason_of
+
             log.warning("could not plan the fixes", exc_info=True)
             return [
                 wizard_flow.FixStep(
@@ -152,3 +187,22 @@ class SetupWizard(QWizard):
     def accept(self) -> None:
         self.test_page.finish()
         super().accept()
+
+    def reject(self) -> None:
+        if self.page(self.TEST) is not None:
+            self.test_page.stop_jack_now()  # never leave a test server behind
+        super().reject()
+
+
+class _AfterFirstPaint(QObject):
+    """Runs ``then`` once, in the event loop turn after the window's first paint."""
+
+    def __init__(self, window: QWizard, then: Callable[[], None]) -> None:
+        super().__init__(window)
+        self.window, self.then = window, then
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt name)
+        if event.type() == QEvent.Type.Paint:
+            self.window.removeEventFilter(self)
+            QTimer.singleShot(0, self.then)
+        return False

@@ -1,0 +1,55 @@
+"""The desktop launcher's fast path to the wizard (``stagebox-gui``, the menu entry).
+
+``stagebox wizard`` goes through the whole command line (every command's parser) before Qt
+starts; a click in the application menu should not pay for that. This entry point reads only
+``--root`` and ``-v``, shows the wizard's first page, and loads the rest after the first paint.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+
+def parse(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="stagebox-gui",
+        description="The Stagebox first-run wizard (same as `stagebox wizard`).",
+    )
+    parser.add_argument("--root", metavar="DIR", help="a fake machine tree instead of /")
+    parser.add_argument("-v", "--verbose", action="count", default=0)
+    parser.add_argument("wizard", nargs="?", choices=["wizard"], help=argparse.SUPPRESS)
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse(argv)
+    logging.basicConfig(
+        level=logging.WARNING - 10 * min(args.verbose, 2),
+        format="stagebox: %(levelname)s: %(message)s",
+    )
+    from stagebox.core.errors import StageboxError
+    from stagebox.core.sysroot import SystemRoot
+
+    try:
+        root = SystemRoot.at(args.root)
+        from stagebox.gui.app import application, report_first_paint_if_asked
+        from stagebox.gui.wizard.window import SetupWizard
+
+        app = application()
+        wizard = SetupWizard(root)  # the user's paths are read after the first paint
+        report_first_paint_if_asked(wizard)
+        wizard.show()
+        wizard.start_when_shown()
+        return 0 if app.exec() == 0 else 1
+    except StageboxError as exc:
+        print(f"stagebox: {exc.message}", file=sys.stderr)
+        if exc.fix:
+            print(f"  fix: {exc.fix}", file=sys.stderr)
+        return int(exc.exit_code)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,49 @@
+"""The desktop launcher (``stagebox-gui``): bad input is one clear line, and the first
+window is built without the modules that only later pages need."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from tests.gui.conftest import ROOTS
+
+
+def test_launcher_bad_root_is_one_clear_line(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    done = subprocess.run(
+        [sys.executable, "-m", "stagebox.gui.launch", "--root", str(tmp_path / "missing")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
+    assert done.returncode == 2
+    assert done.stderr.startswith("stagebox: --root") and "Traceback" not in done.stderr
+
+
+def test_first_window_does_not_load_later_pages() -> None:
+    script = f"""
+import sys
+from stagebox.core.sysroot import SystemRoot
+from stagebox.gui.app import application
+from stagebox.gui.wizard.window import SetupWizard
+app = application()
+wizard = SetupWizard(SystemRoot.at({str(ROOTS / "us122l-ich5")!r}))
+wizard.show()
+early = sorted(m for m in sys.modules if m.startswith(("stagebox.core.jack.defaults",
+    "stagebox.core.knowledge", "stagebox.core.journal", "stagebox.gui.wizard.jack_page",
+    "stagebox.core.detect", "jack", "pyudev")))
+print("early", early)
+wizard.start_detection()
+print("later", "stagebox.gui.wizard.jack_page" in sys.modules)
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
+    assert done.returncode == 0, done.stderr
+    assert "early []" in done.stdout and "later True" in done.stdout
