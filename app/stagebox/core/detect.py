@@ -130,6 +130,16 @@ def _linked_device(card: CardFacts, usb_devices: list[UsbDeviceFacts]) -> UsbDev
     return None
 
 
+def _device_of_family(
+    ctx: _Context, family: Family, usb_devices: list[UsbDeviceFacts]
+) -> UsbDeviceFacts | None:
+    """A paste that lists a card without its USB id and lsusb without card numbers: the one
+    USB device whose id the card's family knows is that card's device."""
+    known = set(family.models)
+    candidates = [d for d in usb_devices if d.usb_id in known and id(d) not in ctx.linked_usb]
+    return candidates[0] if len(candidates) == 1 else None
+
+
 def _names(card: CardFacts, device: UsbDeviceFacts | None) -> list[str]:
     return [n for n in (card.name, card.longname, device.name if device else None) if n]
 
@@ -235,6 +245,13 @@ def _classify(ctx: _Context, card: CardFacts, taken: set[str]) -> Card:
         ctx.linked_usb.add(id(device))
         card = replace(card, usb_id=card.usb_id or device.usb_id)
     family = family_for_card(ctx.kb, card, device)
+    # a family with USB models is a USB family, even when the paste shows no USB facts
+    if device is None and card.usb_id is None and family and (family.models or _on_usb(card)):
+        device = _device_of_family(ctx, family, usb_devices)
+        if device is not None:
+            ctx.linked_usb.add(id(device))
+            card = replace(card, usb_id=device.usb_id)
+            family = family_for_card(ctx.kb, card, device)
     kind = family.kind if family else Kind.OTHER
     access = family.access if family else Access.HW
     if _firmware_missing(family, card) or (access is Access.HW and card.pcms == []):

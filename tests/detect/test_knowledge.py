@@ -1,0 +1,166 @@
+"""The knowledge base loads, validates, and states the driver facts it must state."""
+
+from __future__ import annotations
+
+import copy
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from stagebox.core.knowledge import (
+    KnowledgeError,
+    load_knowledge,
+    load_knowledge_from,
+    parse_knowledge,
+)
+from stagebox.core.model import Access, Kind
+
+RESOURCES = Path(__file__).resolve().parents[2] / "resources"
+
+
+def _data() -> tuple[dict, dict]:
+    devices = tomllib.loads((RESOURCES / "devices.toml").read_text())
+    findings = tomllib.loads((RESOURCES / "findings.toml").read_text())
+    return devices, findings
+
+
+def _family(devices: dict, key: str) -> dict:
+    return next(f for f in devices["family"] if f["key"] == key)
+
+
+def test_every_family_cites_a_source_and_every_finding_too() -> None:
+    kb = load_knowledge()
+    assert kb.families
+    for family in kb.families:
+        assert family.sources and all(s.strip() for s in family.sources), family.key
+    for text in kb.finding_texts.values():
+        assert text.sources, text.code
+
+
+def test_usb_ids_are_unique_across_families() -> None:
+    devices, _ = _data()
+    seen: dict[str, str] = {}
+    for family in devices["family"]:
+        ids = list(family.get("models", {}))
+        ids += [u for m in family.get("match", []) for u in m.get("usb_ids", [])]
+        ids += list(family.get("firmware", {}).get("cold_ids", {}))
+        for usb_id in ids:
+            assert usb_id not in seen, f"{usb_id} in {seen.get(usb_id)} and {family['key']}"
+            seen[usb_id] = family["key"]
+
+
+def test_every_referenced_finding_code_exists() -> None:
+    kb = load_knowledge()
+    for family in kb.families:
+        for code in family.findings:
+            assert code in kb.finding_texts, (family.key, code)
+    # and the codes the detector itself emits
+    detector_codes = {
+        "usb_stream_required", "ehci_unbind_required", "xhci_only", "newer_driver_available",
+        "firmware_required", "card_without_pcm", "driver_not_bound", "alsa_not_loaded",
+        "no_external_interface", "implicit_feedback", "mixer_tool", "device_busy",
+        "full_speed_limits", "wrong_device_hint", "webcam_not_interface",
+        "card_reader_not_audio", "native_driver_not_loaded", "proc_unreadable",
+        "scarlett_msd_mode",
+    }  # fmt: skip
+    assert detector_codes <= set(kb.finding_texts)
+
+
+def test_driver_facts_families_are_present() -> None:
+    kb = load_knowledge()
+    for key in (
+        "us122l", "us144mkii", "usx2y", "rme_hdsp", "rme_hdspm", "focusrite",
+        "tascam_us16x08", "edirol_ua_advanced", "edirol_ua101", "maudio_device_setup",
+        "implicit_feedback", "presonus_vsl", "motu_avb", "line6", "terratec_6fire",
+        "midisport", "behringer_umc404hd", "midi_keyboard", "webcam_or_headset", "hdmi",
+        "teac_card_reader",
+    ):  # fmt: skip
+        assert kb.family(key) is not None, key
+
+
+def test_us122l_family_facts() -> None:
+    kb = load_knowledge()
+    family = kb.match_usb("0644:800e")
+    assert family is not None and family.key == "us122l"
+    assert family.access is Access.USB_STREAM
+    assert family.models == {
+        "0644:800e": "Tascam US-122L",
+        "0644:800f": "Tascam US-144",
+        "0644:8021": "Tascam US-122MKII",
+        "0644:8020": "Tascam US-144MKII",
+    }
+    assert family.needs_full_speed == {"0644:800f", "0644:8020"}
+    # US-144 always refused at high speed; US-144MKII only before 6.18; US-122L never
+    assert family.refused_at_high_speed("0644:800f", "6.18.2") is True
+    assert family.refused_at_high_speed("0644:8020", "6.17.9-1") is True
+    assert family.refused_at_high_speed("0644:8020", "6.18.0-1-amd64") is False
+    assert family.refused_at_high_speed("0644:8020", None) is None
+    assert family.refused_at_high_speed("0644:800e", "2.6.28") is False
+    jack = family.jack
+    assert jack is not None
+    assert jack.periods == 2 and jack.formats == ["S24_3LE"]
+    assert jack.min_period == {44100: 48, 48000: 52, 88200: 104, 96000: 104}
+    assert jack.full_speed_period_factor == 2 and jack.max_period == 0x3000
+    assert jack.high_speed_only_rates == [88200, 96000]
+
+
+def test_match_usb_by_vendor_rule_and_unknowns() -> None:
+    kb = load_knowledge()
+    assert kb.match_usb("1235:8201").key == "focusrite"
+    assert kb.match_usb("046d:0804").kind is Kind.WEBCAM_OR_HEADSET
+    reader = kb.match_usb("0644:0200")
+    assert reader.key == "teac_card_reader" and reader.kind is Kind.OTHER
+    assert kb.match_usb("1604:8000").key == "usx2y"  # a cold (no firmware) id
+    assert kb.match_usb("0644:9999") is None  # vendor 0644 alone is not enough
+    assert kb.match_usb(None) is None
+
+
+def test_scarlett_hardware_mixer_rate_limit() -> None:
+    family = load_knowledge().family("focusrite")
+    assert family.mixer_tool == "alsa-scarlett-gui"
+    assert family.jack.mixer_max_rate == 48000
+
+
+@pytest.mark.parametrize(
+    ("mutate", "expected"),
+    [
+        (lambda d, f: _family(d, "us122l").update(colour="red"), "'us122l': unknown key 'colour'"),
+        (lambda d, f: _family(d, "us122l").update(mixer_tool=3), "'mixer_tool' must be a str"),
+        (lambda d, f: _family(d, "us122l").pop("sources"), "'us122l': missing 'sources'"),
+        (lambda d, f: _family(d, "us122l").update(sources=[]), "'sources' must name"),
+        (
+            lambda d, f: _family(d, "usx2y")["models"].update({"0644:800e": "copy"}),
+            "USB id 0644:800e is already in 'us122l'",
+        ),
+        (
+            lambda d, f: _family(d, "us122l").update(findings=["nope"]),
+            "unknown finding code 'nope'",
+        ),
+        (lambda d, f: _family(d, "us122l").update(kind="toaster"), "'toaster' is not a valid Kind"),
+        (
+            lambda d, f: _family(d, "us122l")["models"].update({"0644:XYZ": "bad"}),
+            "not a lower-case USB id",
+        ),
+        (lambda d, f: _family(d, "us122l")["jack"].update(periods="2"), "'periods' must be a int"),
+        (
+            lambda d, f: _family(d, "hdmi")["match"][0].update(name_regex="("),
+            "bad regular expression",
+        ),
+        (lambda d, f: f["mixer_tool"].update(message="{nonsense}"), "unknown template field"),
+        (lambda d, f: f["mixer_tool"].pop("sources"), "finding 'mixer_tool': missing 'sources'"),
+    ],
+)
+def test_invalid_data_is_a_clear_error_naming_the_entry(mutate, expected) -> None:
+    devices, findings = copy.deepcopy(_data())
+    mutate(devices, findings)
+    with pytest.raises(KnowledgeError) as error:
+        parse_knowledge(devices, findings)
+    assert expected in str(error.value)
+
+
+def test_load_from_a_directory_reports_bad_toml(tmp_path: Path) -> None:
+    (tmp_path / "devices.toml").write_text("[[family]\nkey=")
+    (tmp_path / "findings.toml").write_text("")
+    with pytest.raises(KnowledgeError, match="devices.toml: not valid TOML"):
+        load_knowledge_from(tmp_path)
