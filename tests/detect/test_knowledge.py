@@ -7,7 +7,6 @@ import tomllib
 from pathlib import Path
 
 import pytest
-
 from stagebox.core.knowledge import (
     KnowledgeError,
     load_knowledge,

@@ -6,11 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
-
 from stagebox.core.detect import detect_capture, detect_live
 from stagebox.core.live import read_live_facts
 from stagebox.core.model import Access, Kind
 from stagebox.core.sysroot import SystemRoot
+
 from tests.conftest import FIXTURES, capture_path
 
 ROOTS = FIXTURES / "roots"
