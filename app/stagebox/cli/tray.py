@@ -23,6 +23,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--no-hotplug", action="store_true", help="do not watch udev for plugged interfaces"
     )
+    parser.add_argument(
+        "--start", action="store_true", help="start JACK with the active profile right away"
+    )
     parser.set_defaults(func=run)
 
 
@@ -50,4 +53,6 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         )
         report_first_paint_if_asked(tray.window)
     tray.show()
+    if args.start:
+        tray.start()
     return 0 if app.exec() == 0 else 1

@@ -124,8 +124,12 @@ class TrayApp(QObject):
         events: hotplug.UdevSoundEvents | Any = None,
     ) -> None:
         super().__init__()
+        from PySide6.QtCore import QThreadPool
+
         from stagebox.core.jack.profiles import ProfileStore
 
+        # Idle worker threads wait without a timeout: no wake-up every 30 s to expire.
+        QThreadPool.globalInstance().setExpiryTimeout(-1)
         self.root, self.paths = root, paths
         self.model = TrayModel()
         self.profiles = ProfileStore(paths)
