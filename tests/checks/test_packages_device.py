@@ -89,6 +89,10 @@ def test_jackd_installed(tree: Tree) -> None:
 
 
 def test_jackd_found_as_a_program_without_dpkg(tree: Tree) -> None:
+    assert_status(check_jackd(tree.context()), Status.NOT_APPLICABLE)  # nothing to look at
+    (tree.path / "usr/bin").mkdir(parents=True)
+    missing = assert_status(check_jackd(tree.context()), Status.PROBLEM)
+    assert "package manager" in (missing.fix or "")
     tree.write("/usr/bin/jackd", "")
     assert "/usr/bin/jackd" in assert_status(check_jackd(tree.context()), Status.OK).reading
 
@@ -173,7 +177,16 @@ def test_driver_history(tree: Tree) -> None:
 
 
 def test_firmware_tools(tree: Tree) -> None:
+    assert (
+        "cannot tell"
+        in (
+            assert_status(
+                check_firmware_tools(tree.context(result=result(HDSP))), Status.NOT_APPLICABLE
+            )
+        ).reading
+    )  # a proc+sys tree has no programs to look at
     dpkg(tree, stanza("jackd2", "1.9.21~dfsg-3"))
+    (tree.path / "usr/bin").mkdir(parents=True)
     missing = assert_status(check_firmware_tools(tree.context(result=result(HDSP))), Status.PROBLEM)
     assert "hdsploader is missing" in missing.reading
     assert missing.fix and "alsa-tools" in missing.fix

@@ -16,6 +16,7 @@ from stagebox.core.checks.base import CheckContext, CheckResult, Status
 from stagebox.core.checks.packages import (
     alsa_plugins,
     alsa_plugins_fix,
+    can_see_programs,
     find_program,
     installed,
     version_at_least,
@@ -288,6 +289,17 @@ def check_firmware_tools(ctx: CheckContext) -> CheckResult:
             title,
             Status.NOT_APPLICABLE,
             "no connected interface needs a firmware loader",
+            why,
+        )
+    if not can_see_programs(ctx.root):
+        wanted = "; ".join(
+            f"{tool} for {', '.join(labels)}" for tool, (_, labels) in needed.items()
+        )
+        return CheckResult(
+            "device.firmware_tools",
+            title,
+            Status.NOT_APPLICABLE,
+            f"cannot tell: no program directories here (needed: {wanted})",
             why,
         )
     found: list[tuple[str, str | None, list[str], str | None]] = []

@@ -70,6 +70,11 @@ def installed(ctx: CheckContext) -> dict[str, Package] | None:
     return packages
 
 
+def can_see_programs(root: SystemRoot) -> bool:
+    """Whether the tree has program directories at all (a fake proc+sys tree has none)."""
+    return any(root.is_dir(directory) for directory in BIN_DIRS)
+
+
 def find_program(root: SystemRoot, name: str) -> str | None:
     """The path of an installed program, looked up in the usual bin directories."""
     for directory in BIN_DIRS:
@@ -146,6 +151,14 @@ def check_jackd(ctx: CheckContext) -> CheckResult:
     program = find_program(ctx.root, "jackd")
     if program:
         return CheckResult("packages.jackd", title, Status.OK, f"found {program}", why)
+    if packages is None and not can_see_programs(ctx.root):
+        return CheckResult(
+            "packages.jackd",
+            title,
+            Status.NOT_APPLICABLE,
+            "cannot tell: no package database and no program directories here",
+            why,
+        )
     fix = (
         "sudo apt install jackd2"
         if packages is not None
@@ -176,12 +189,9 @@ def check_alsa_plugins(ctx: CheckContext) -> CheckResult:
         return CheckResult("packages.alsa_plugins", title, Status.OK, reading, why)
     needing = usb_stream_devices(ctx)
     if not needing or support.installed is None:
+        who = f"{', '.join(needing)} needs them" if needing else "no connected interface needs them"
         return CheckResult(
-            "packages.alsa_plugins",
-            title,
-            Status.NOT_APPLICABLE,
-            reading + "; no connected interface needs it",
-            why,
+            "packages.alsa_plugins", title, Status.NOT_APPLICABLE, f"{reading}; {who}", why
         )
     return CheckResult(
         "packages.alsa_plugins",
