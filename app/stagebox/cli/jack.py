@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import json
 import shlex
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -369,6 +368,10 @@ def _controller(ctx: Context, needs_kb: bool) -> Any:
 def run_start(args: argparse.Namespace, ctx: Context) -> int:
     chosen = _choose_settings(args, ctx)
     controller = _controller(ctx, needs_kb=chosen.settings.driver == "alsa")
+
+    def ready(status: JackStatus) -> None:
+        _print_status(ctx, status, args.json, origin=chosen.origin)
+
     status = _guarded(
         ctx,
         lambda: controller.start(
@@ -378,12 +381,14 @@ def run_start(args: argparse.Namespace, ctx: Context) -> int:
             preset=chosen.preset,
             on_start=chosen.on_start,
             on_stop=chosen.on_stop,
+            on_ready=ready,
         ),
     )
     if status is None:
         return 1
-    _print_status(ctx, status, args.json, origin=chosen.origin)
-    return 0
+    if args.foreground and not args.json:
+        print(status.message, file=ctx.out)
+    return 1 if status.crashed else 0
 
 
 def run_restart(args: argparse.Namespace, ctx: Context) -> int:
@@ -679,4 +684,4 @@ def _print_status(ctx: Context, status: JackStatus, as_json: bool, origin: str =
         name = "" if status.server_name == "default" else f" --server-name {status.server_name}"
         lines.append(f"  stop it with: stagebox jack stop{name}")
     print("\n".join(lines), file=ctx.out)
-    sys.stdout.flush()
+    ctx.out.flush()

@@ -16,6 +16,7 @@ import os
 import signal
 import subprocess
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -64,6 +65,7 @@ class JackStatus:
     settings: JackSettings | None = None
     warnings: list[str] = field(default_factory=list)
     message: str | None = None  # what just happened, in plain words
+    crashed: bool = False  # jackd ended by itself (not through stop)
 
     @property
     def running(self) -> bool:
@@ -105,6 +107,26 @@ class JackStartError(StageboxError):
         self.issues = issues or []
         self.explanations = explanations or []
         self.log_path = log_path
+
+
+class _StopFlag:
+    """SIGTERM/SIGINT set ``requested`` instead of ending the process (foreground mode)."""
+
+    def __init__(self) -> None:
+        self.requested = False
+        self._old: dict[int, Any] = {}
+
+    def _handle(self, _signum: int, _frame: object) -> None:
+        self.requested = True
+
+    def __enter__(self) -> _StopFlag:
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            self._old[sig] = signal.signal(sig, self._handle)
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        for sig, handler in self._old.items():
+            signal.signal(sig, handler)
 
 
 class JackController:
@@ -164,8 +186,31 @@ class JackController:
         on_start: str = "",
         on_stop: str = "",
         check: bool = True,
+        on_ready: Callable[[JackStatus], None] | None = None,
     ) -> JackStatus:
-        """Start jackd and return once a client can connect (``foreground``: until it ends)."""
+        """Start jackd and return once a client can connect.
+
+        With ``foreground`` it returns only when jackd has ended (SIGTERM/SIGINT stop it);
+        ``on_ready`` is then the way to hear that it is running.
+        """
+        if foreground:  # a stop request during start-up must not be lost
+            with _StopFlag() as stop_flag:
+                return self._start(
+                    settings, card, preset, on_start, on_stop, check, on_ready, stop_flag
+                )
+        return self._start(settings, card, preset, on_start, on_stop, check, on_ready, None)
+
+    def _start(
+        self,
+        settings: JackSettings,
+        card: Card | None,
+        preset: str,
+        on_start: str,
+        on_stop: str,
+        check: bool,
+        on_ready: Callable[[JackStatus], None] | None,
+        stop_flag: _StopFlag | None,
+    ) -> JackStatus:
         name = settings.server_name or None
         running = self._running_record(name)
         if running is not None:
@@ -202,8 +247,10 @@ class JackController:
             str(e.message) for e in explain_log(_read(log_path)) if e.severity != BLOCKING
         ]
         status.message = "JACK is running"
-        if foreground:
-            return self._stay_in_foreground(proc, record)
+        if on_ready is not None:
+            on_ready(status)
+        if stop_flag is not None:
+            return self._stay_in_foreground(proc, record, stop_flag)
         return status
 
     def _spawn_until_ready(
@@ -285,28 +332,17 @@ class JackController:
         )
 
     def _stay_in_foreground(
-        self, proc: subprocess.Popen[bytes], record: ServerRecord
+        self, proc: subprocess.Popen[bytes], record: ServerRecord, stop: _StopFlag
     ) -> JackStatus:
         """Wait for jackd; SIGTERM/SIGINT stop it cleanly (the tray's supervised child)."""
-        stop_requested = False
-
-        def request_stop(_signum: int, _frame: object) -> None:
-            nonlocal stop_requested
-            stop_requested = True
-
-        old = {s: signal.signal(s, request_stop) for s in (signal.SIGTERM, signal.SIGINT)}
-        try:
-            while proc.poll() is None and not stop_requested:
-                time.sleep(0.1)
-        finally:
-            for sig, handler in old.items():
-                signal.signal(sig, handler)
+        while proc.poll() is None and not stop.requested:
+            time.sleep(0.05)
         if proc.poll() is None:
             return self.stop(record.server_name)
         self._drop_record(record.server_name)
         text = _read(Path(record.log_path))
         explanations = [e for e in explain_log(text) if e.severity == BLOCKING]
-        status = JackStatus(state="stopped", server_name=record.server_name)
+        status = JackStatus(state="stopped", server_name=record.server_name, crashed=True)
         status.message = f"jackd ended (exit {proc.returncode})" + (
             f": {explanations[0].message}" if explanations else ""
         )
