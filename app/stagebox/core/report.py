@@ -423,7 +423,7 @@ def build_report(
     result = detect(facts)
     if checks is None:
         checks = run_checks(root, result, paths=paths)
-    packages = read_dpkg_status(root)
+    packages = read_dpkg_status(root, REPORT_PACKAGES)
     redactor = make_redactor(root, paths, facts, enabled=redact)
     sections = [
         _distribution(root),

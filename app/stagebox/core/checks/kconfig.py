@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import logging
+import re
 import zlib
 
 from stagebox.core.checks.base import KernelConfig
@@ -24,16 +25,14 @@ def read_kernel_config(root: SystemRoot) -> KernelConfig:
     return KernelConfig(source, parse_kernel_config(text))
 
 
+_SET = re.compile(r"^(CONFIG_\w+)=(.*)$", re.MULTILINE)
+_NOT_SET = re.compile(r"^# (CONFIG_\w+) is not set$", re.MULTILINE)
+
+
 def parse_kernel_config(text: str) -> dict[str, str]:
     """``CONFIG_X=y`` lines -> {"CONFIG_X": "y"}; ``# CONFIG_X is not set`` -> "n"."""
-    options: dict[str, str] = {}
-    for line in text.splitlines():
-        line = line.strip()
-        if line.startswith("CONFIG_") and "=" in line:
-            name, _, value = line.partition("=")
-            options[name] = value.strip('"')
-        elif line.startswith("# CONFIG_") and line.endswith(" is not set"):
-            options[line[2:].split()[0]] = "n"
+    options = {name: "n" for name in _NOT_SET.findall(text)}
+    options.update((name, value.strip().strip('"')) for name, value in _SET.findall(text))
     return options
 
 

@@ -6,6 +6,7 @@ Where there is no dpkg database the checks look for the programs' files instead.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from stagebox.core.checks.base import CheckContext, CheckResult, Status
@@ -34,8 +35,13 @@ class Package:
     source_version: str | None = None
 
 
-def read_dpkg_status(root: SystemRoot) -> dict[str, Package] | None:
-    """Installed packages by name, or None when the tree has no dpkg database."""
+def read_dpkg_status(
+    root: SystemRoot, names: Iterable[str] | None = None
+) -> dict[str, Package] | None:
+    """Installed packages by name (only ``names`` when given), or None without a dpkg database.
+
+    The status file of a desktop holds thousands of stanzas; only the wanted ones are parsed.
+    """
     real = root.resolve(DPKG_STATUS)
     if real is None:
         return None
@@ -43,8 +49,14 @@ def read_dpkg_status(root: SystemRoot) -> dict[str, Package] | None:
         text = root.path(real).read_text(encoding="utf-8", errors="replace")
     except OSError:
         return None
+    wanted = set(names) if names is not None else None
     packages: dict[str, Package] = {}
     for stanza in text.split("\n\n"):
+        stanza = stanza.lstrip("\n")
+        if wanted is not None:
+            first = stanza.partition("\n")[0]
+            if not first.startswith("Package: ") or first[9:].strip() not in wanted:
+                continue
         fields = _fields(stanza)
         name, version = fields.get("Package"), fields.get("Version")
         if not name or not version or not fields.get("Status", "").endswith(" installed"):
@@ -63,9 +75,13 @@ def _fields(stanza: str) -> dict[str, str]:
     return fields
 
 
+#: The packages the checks ask about.
+CHECKED_PACKAGES = ("jackd2", "jackd1", *PLUGIN_PACKAGES)
+
+
 def installed(ctx: CheckContext) -> dict[str, Package] | None:
     if "dpkg" not in ctx.cache:
-        ctx.cache["dpkg"] = read_dpkg_status(ctx.root)
+        ctx.cache["dpkg"] = read_dpkg_status(ctx.root, CHECKED_PACKAGES)
     packages: dict[str, Package] | None = ctx.cache["dpkg"]
     return packages
 
