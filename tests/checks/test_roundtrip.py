@@ -62,3 +62,11 @@ def test_round_trip_through_the_command_line(name: str, tmp_path: Path, run_cli)
         for card in data["cards"]:
             card["serial"] = card["serial"] is not None
     assert captured == live
+
+
+def test_round_trip_on_this_machine(tmp_path: Path) -> None:
+    root = SystemRoot()
+    report = tmp_path / "report.txt"
+    report.write_text(build_report(root, UserPaths.from_env()))
+    captured = detect_capture(report)
+    assert comparable(captured, serials=False) == comparable(detect_live(root), serials=False)
