@@ -124,3 +124,30 @@ def test_blocks_cover_every_line_once() -> None:
     for text in REAL:
         numbers = [line.number for block in split_blocks(text) for line in block.lines]
         assert len(numbers) == len(set(numbers))
+
+
+# Shapes that make careless patterns backtrack for minutes; each must simply parse.
+HOSTILE = {
+    "brackets": "card 0: a [" + "], d 1" * 5000,
+    "open card header": " 0 [" + "a" * 50000,
+    "whitespace": " " * 100000 + "x",
+    "lsusb words": "Bus 001 Device 001: ID " * 5000,
+    "colons": "00:1d.7 " + "a:" * 30000,
+    "dashes": " 0 [x]: " + "a - " * 20000,
+    "many listings": "\n".join(f" {i % 100} [X{i}]: D - N\n   L" for i in range(3000)),
+    "device nodes": "$ ls /dev/snd\n" + " ".join(f"pcmC{i}D{i}p" for i in range(5000)),
+    "prompt": "user@host:" + "~" * 50000 + "$ ls",
+    "usb port": "[ 1.0] usb 1-" + "1." * 20000 + ": new full speed",
+    "rates": "x : USB Audio\nPlayback:\n" + "Rates: " + "1, " * 30000,
+    "modules": "!!Loaded ALSA modules\n" + "\n".join(f"snd_x{i}" for i in range(5000)),
+    "json nesting": "!!Stagebox machine facts (JSON)\n--startcollapse--\n" + "[" * 100000,
+    "spaced module": "!!Loaded ALSA modules\nsnd" + " " * 50000 + "x",
+    "no such file": "a" * 50000 + ": No such file or directory",
+}
+
+
+def test_hostile_shapes_parse_and_keep_notes_short() -> None:
+    for name, text in HOSTILE.items():
+        facts = check(text)
+        assert len(facts.notes) <= 40, name
+        assert all(len(note) <= 300 for note in facts.notes), name

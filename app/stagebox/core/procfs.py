@@ -16,7 +16,9 @@ from stagebox.core.facts import CardFacts, Direction, PcmDevice, StreamInfo
 
 # " 1 [US122L         ]: USB US-122L - TASCAM US-122L"  ("%2i [%-15s]: %s - %s")
 # The id cannot hold "]", the short name can ("SB Audigy 2 ZS [SB0350]").
-CARD_HEADER = re.compile(r"^\s*(\d{1,2})\s*\[\s*([^\]\s][^\]]*?)\s*\]\s*:\s*(.*?)\s+-\s+(.*?)\s*$")
+# (Parsed in two steps, with no lazy pattern before "\s*$": real pastes can hold
+# very long lines, and backtracking over them must stay linear.)
+CARD_HEADER = re.compile(r"^\s*(\d{1,2})\s*\[([^\]]*)\]\s*:(.*)$")
 # "TASCAM US-122L (644:800e if 0 at 001/003)" - us122l, usx2y and friends
 _BUSDEV_IN_LONGNAME = re.compile(
     r"\((?:0x)?([0-9a-fA-F]{1,4}):(?:0x)?([0-9a-fA-F]{1,4}) if \d+ at (\d{1,3})/(\d{1,3})\)"
@@ -65,8 +67,13 @@ def parse_card_header(line: str) -> CardFacts | None:
     m = CARD_HEADER.match(line.replace("\xa0", " "))
     if not m:
         return None
-    index, card_id, driver, shortname = m.groups()
-    return CardFacts(index=int(index), id=card_id, driver=driver or None, name=shortname or None)
+    index, card_id, rest = m.group(1), m.group(2).strip(), m.group(3)
+    driver, dash, shortname = rest.partition(" - ")
+    if not card_id or not dash:
+        return None
+    return CardFacts(
+        index=int(index), id=card_id, driver=driver.strip() or None, name=shortname.strip() or None
+    )
 
 
 def apply_longname(card: CardFacts, longname: str) -> None:
@@ -133,9 +140,7 @@ class DeviceNode:
     kind: str  # "control", "digital audio playback", "raw midi", "hardware dependent", ...
 
 
-_DEVICE_LINE = re.compile(
-    r"^\s*(\d+)\s*:\s*(?:\[\s*(\d+)\s*(?:-\s*(\d+)\s*)?\])?\s*:\s*(\S.*?)\s*$"
-)
+_DEVICE_LINE = re.compile(r"^\s*(\d+)\s*:\s*(?:\[\s*(\d+)\s*(?:-\s*(\d+)\s*)?\])?\s*:\s*(\S.*)$")
 _KIND_ALIASES = {"ctl": "control", "pcm playback": "digital audio playback"}
 
 
@@ -146,7 +151,7 @@ def parse_devices(text: str) -> list[DeviceNode]:
         if not m:
             continue
         minor, card, device, kind = m.groups()
-        kind = kind.lower()
+        kind = kind.strip().lower()
         nodes.append(
             DeviceNode(
                 minor=int(minor),
@@ -209,7 +214,7 @@ def parse_pcm(text: str) -> dict[int, list[PcmDevice]]:
 
 # -- /proc/asound/hwdep, /proc/asound/modules --------------------------------------------
 
-_HWDEP_LINE = re.compile(r"^\s*(\d+)-(\d+)\s*:\s*(.*?)\s*$")
+_HWDEP_LINE = re.compile(r"^\s*(\d+)-(\d+)\s*:(.*)$")
 _MODULE_LINE = re.compile(r"^\s*(\d+)\s+([A-Za-z0-9_-]+)\s*$")
 
 
@@ -219,7 +224,7 @@ def parse_hwdep(text: str) -> dict[int, list[str]]:
     for line in _clean(text):
         m = _HWDEP_LINE.match(line)
         if m:
-            by_card.setdefault(int(m.group(1)), []).append(m.group(3))
+            by_card.setdefault(int(m.group(1)), []).append(m.group(3).strip())
     return by_card
 
 
@@ -252,16 +257,22 @@ def parse_usbid(text: str) -> str | None:
 
 # -- /proc/asound/cardN/streamM ------------------------------------------------------------
 
-_STREAM_HEAD = re.compile(r"^\s*(.*?)\s*:\s*USB Audio\s*$")
 _RATE_NUMBER = re.compile(r"\d+")
+
+
+def stream_head(line: str) -> str | None:
+    """The longname in a stream file's first line ``<longname> : USB Audio``, else None."""
+    head, colon, tail = line.rpartition(":")
+    if not colon or tail.strip() != "USB Audio" or not head.strip():
+        return None
+    return head.strip()
 
 
 def stream_longname(text: str) -> str | None:
     """The card longname on the first line of a stream file ("<longname> : USB Audio")."""
     for line in _clean(text):
         if line.strip():
-            m = _STREAM_HEAD.match(line)
-            return m.group(1) if m else None
+            return stream_head(line)
     return None
 
 

@@ -39,7 +39,21 @@ def parse_capture(text: str) -> MachineFacts:
         facts = MachineFacts(source="capture")
         notes.append(f"the paste could not be read ({type(exc).__name__}: {exc})")
     facts.notes[:0] = notes
+    facts.notes = _bounded(facts.notes)
     return facts
+
+
+_MAX_NOTES = 40
+_MAX_NOTE_CHARS = 300
+
+
+def _bounded(notes: list[str]) -> list[str]:
+    """Notes are for people: a hostile or huge paste must not make them endless."""
+    unique = list(dict.fromkeys(notes))
+    cut = [n if len(n) <= _MAX_NOTE_CHARS else n[: _MAX_NOTE_CHARS - 3] + "..." for n in unique]
+    if len(cut) > _MAX_NOTES:
+        cut = cut[: _MAX_NOTES - 1] + [f"... and {len(cut) - _MAX_NOTES + 1} more notes"]
+    return cut
 
 
 _SECTION = re.compile(r"^!!\s*" + re.escape(FACTS_SECTION_TITLE) + r"\s*$")
@@ -65,7 +79,7 @@ def _embedded_facts(text: str, notes: list[str]) -> MachineFacts | None:
             body.append(line)
     try:
         facts = facts_from_json("\n".join(body))
-    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
         notes.append(
             f"the '{FACTS_SECTION_TITLE}' section is damaged ({type(exc).__name__}); "
             "read the rest of the report instead"

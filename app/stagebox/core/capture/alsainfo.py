@@ -55,7 +55,7 @@ def find_asoundrc(blocks: list[Block]) -> list[Listing[str]]:
     return found
 
 
-_OPTION = re.compile(r"^\s*(?:options\s+)?([\w-]+)[:\s]\s*(\S.*?)\s*$")
+_OPTION = re.compile(r"^\s*(?:options\s+)?([\w-]+)[:\s]\s*(\S.*)$")
 
 
 def find_modprobe_options(blocks: list[Block]) -> list[Listing[list[str]]]:
@@ -68,7 +68,7 @@ def find_modprobe_options(blocks: list[Block]) -> list[Listing[list[str]]]:
         for line in block.lines:
             m = _OPTION.match(line.text)
             if m and "=" in m.group(2):
-                options.append(f"{m.group(1).replace('-', '_')} {m.group(2)}")
+                options.append(f"{m.group(1).replace('-', '_')} {m.group(2).strip()}")
         start = block.lines[0].number if block.lines else block.number
         found.append(Listing("modprobe", start, options))
     return found
@@ -99,7 +99,7 @@ def find_sound_servers(blocks: list[Block]) -> list[Listing[list[SoundServer]]]:
 
 
 _MIXER_ID = re.compile(r"USB Mixer:\s*usb_id=0x([0-9a-fA-F]{4})([0-9a-fA-F]{4})")
-_MIXER_CARD = re.compile(r"^\s*Card:\s*(.+?)\s*$")
+_MIXER_CARD = re.compile(r"^\s*Card:\s*(\S.*)$")
 
 
 def find_usb_mixer_ids(blocks: list[Block]) -> list[Listing[tuple[str, str | None]]]:
@@ -117,6 +117,6 @@ def find_usb_mixer_ids(blocks: list[Block]) -> list[Listing[tuple[str, str | Non
                 continue
             card = _MIXER_CARD.match(line.text)
             if card and pending is not None and pending.data[1] is None:
-                pending.data = (pending.data[0], card.group(1))
+                pending.data = (pending.data[0], card.group(1).strip())
                 pending = None
     return found

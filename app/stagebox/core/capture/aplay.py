@@ -19,10 +19,9 @@ from stagebox.core.facts import Direction
 # The greedy short name runs to the last "]" that is followed by ", <word> <n>:".
 _CARD_LINE = re.compile(
     r"^\s*(?:card|karte|carte|tarjeta|scheda|kaart|karta|kort|placa)\s+(\d+)\s*:\s*(\S+)\s*"
-    r"\[(.*)\]\s*,\s*[^\W\d][\w-]*\s+(\d+)\s*:\s*(.*?)\s*$",
+    r"\[(.*)\]\s*,\s*[^\W\d][\w-]*\s+(\d+)\s*:(.*)$",
     re.IGNORECASE,
 )
-_DEVICE_NAME = re.compile(r"^(.*?)\s*\[(.*)\]$")
 _SUBDEVICES = re.compile(r"^\s*[^\W\d][\w-]*(?:\s[\w-]+)?\s*:\s*(\d+)\s*/\s*(\d+)\s*$")
 _SUBDEVICE = re.compile(r"^\s*[^\W\d][\w-]*\s*#\d+\s*:")
 _HEADER = re.compile(r"^\s*\*{2,}.*?\b(PLAYBACK|CAPTURE)\b.*$", re.IGNORECASE)
@@ -111,6 +110,11 @@ def find_aplay_listings(blocks: list[Block]) -> list[Listing[AplayListing]]:
 
 def _entry(m: re.Match[str]) -> AplayEntry:
     index, card_id, card_name, device, device_text = m.groups()
-    named = _DEVICE_NAME.match(device_text)
-    device_name = named.group(2) if named else (device_text or None)
+    device_text = device_text.strip()
+    # "emu10k1 [ADC Capture/Standard PCM Playback]": the PCM name is in the brackets
+    opening = device_text.find("[")
+    if device_text.endswith("]") and opening >= 0:
+        device_name: str | None = device_text[opening + 1 : -1]
+    else:
+        device_name = device_text or None
     return AplayEntry(int(index), card_id, card_name, int(device), device_name)

@@ -56,7 +56,7 @@ def find_card_listings(blocks: list[Block]) -> list[Listing[list[CardFacts]]]:
 _PROC_MODULE = re.compile(r"^\s*(\d{1,2})\s+(snd[\w-]*)\s*$")
 _ANY_PROC_MODULE = re.compile(r"^\s*(\d{1,2})\s+([A-Za-z][\w-]*)\s*$")
 # alsa-info: "snd_usb_audio (card 1)" (newer) or just "snd_usb_us122l" (0.4.x)
-_LOADED_MODULE = re.compile(r"^\s*([A-Za-z][\w-]*)\s*(?:\(card\s+(\d+)\))?\s*$")
+_LOADED_MODULE = re.compile(r"^\s*([A-Za-z][\w-]*)(?:\s*\(card\s+(\d+)\))?\s*$")
 
 
 def find_module_listings(blocks: list[Block]) -> list[Listing[dict[int, str]]]:

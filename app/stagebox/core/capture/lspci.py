@@ -13,7 +13,7 @@ from stagebox.core.facts import HostControllerType, PciDeviceFacts
 # "00:1d.7 USB controller [0c03]: Intel ... [8086:24dd] (rev 02)" (lspci -nn)
 # "00:1d.7 0c03: 8086:24dd (rev 02)"                               (lspci -n)
 _SLOT = r"((?:[0-9a-fA-F]{4}:)?[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-7])"
-_DEVICE = re.compile(rf"^\s*{_SLOT}\s+(.+?)(?:\s\[([0-9a-fA-F]{{4}})\])?:\s+(.*?)\s*$")
+_DEVICE = re.compile(rf"^\s*{_SLOT}\s+(.+?)(?:\s\[([0-9a-fA-F]{{4}})\])?:\s+(.*)$")
 _NUMERIC = re.compile(rf"^\s*{_SLOT}\s+([0-9a-fA-F]{{4}}):\s+([0-9a-fA-F]{{4}}:[0-9a-fA-F]{{4}})")
 _VENDOR_DEVICE = re.compile(r"\[([0-9a-fA-F]{4}:[0-9a-fA-F]{4})\](?:\s*\(rev [^)]*\))?\s*$")
 _PROG_IF = re.compile(r"\(prog-if ([0-9a-fA-F]{2})")
@@ -62,6 +62,7 @@ def _parse_device(text: str) -> PciDeviceFacts | None:
     if not m or len(m.group(2)) > 60:
         return None
     slot, class_name, class_hex, rest = m.groups()
+    rest = rest.strip()
     description = f"{class_name}: {rest}"
     vendor_device = _VENDOR_DEVICE.search(rest)
     prog_if = _PROG_IF.search(rest)

@@ -100,7 +100,7 @@ def find_lsusb_trees(blocks: list[Block]) -> list[Listing[dict[tuple[int, int], 
 
 _T_LINE = re.compile(r"^\s*T:\s*Bus=\s*(\d+).*?Dev#=\s*(\d+)\s+Spd=\s*([\d.]+)")
 _P_LINE = re.compile(r"^\s*P:\s*Vendor=\s*([0-9a-fA-F]{4})\s+ProdID=\s*([0-9a-fA-F]{4})")
-_S_LINE = re.compile(r"^\s*S:\s*(Manufacturer|Product|SerialNumber)=(.*?)\s*$")
+_S_LINE = re.compile(r"^\s*S:\s*(Manufacturer|Product|SerialNumber)=(.*)$")
 _I_LINE = re.compile(r"^\s*I:\*?\s.*?Driver=(\S+)")
 _ANY_LINE = re.compile(r"^\s*[TBDPSCIE]:[*\s]")
 
@@ -145,7 +145,7 @@ def _absorb(text: str, pending: dict[str, object]) -> None:
     if s:
         key = {"Product": "name", "SerialNumber": "serial"}.get(s.group(1))
         if key:
-            pending[key] = s.group(2) or None
+            pending[key] = s.group(2).strip() or None
         return
     i = _I_LINE.match(text)
     drivers = pending["drivers"]

@@ -100,9 +100,6 @@ class PastedStream:
     streams: list[StreamInfo] = field(default_factory=list)
 
 
-_STREAM_HEAD = re.compile(r"^\s*(.+?)\s*:\s*USB Audio\s*$")
-
-
 def find_streams(blocks: list[Block]) -> list[Listing[PastedStream]]:
     """Every stream file in the paste: alsa-info "USB Stream information" holds one per
     USB card, each starting with its ``<longname> : USB Audio`` line."""
@@ -111,9 +108,9 @@ def find_streams(blocks: list[Block]) -> list[Listing[PastedStream]]:
         title_card = _CARD_IN_TITLE.search(block.title) if block.says(r"/stream\d") else None
         chunks: list[tuple[int, str | None, list[str]]] = []
         for line in block.lines:
-            head = _STREAM_HEAD.match(line.text)
+            head = procfs.stream_head(line.text)
             if head:
-                chunks.append((line.number, head.group(1), []))
+                chunks.append((line.number, head, []))
             elif chunks:
                 chunks[-1][2].append(line.text)
             elif title_card and line.text.strip() in ("Playback:", "Capture:"):

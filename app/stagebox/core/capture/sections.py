@@ -19,7 +19,7 @@ _HEADER_KEYS = ("source:", "device:", "kind:")
 _QUOTE = re.compile(r"^(?:[ \t]*>)+[ \t]?")
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _COLLAPSE = re.compile(r"^\s*--(start|end)collapse--\s*$")
-_ALSA_INFO_TITLE = re.compile(r"^!!\s*(?P<title>[^#\-\s].*?)\s*$")
+_ALSA_INFO_TITLE = re.compile(r"^!!\s*(?P<title>[^#\-\s].*)$")
 _ALSA_INFO_RULE = re.compile(r"^!!\s*[#\-]")
 
 #: First words of the commands people paste; a bare ``#``/``$`` prompt must start with one
@@ -74,7 +74,7 @@ COMMAND_WORDS = frozenset(
 )
 _PROMPT = re.compile(
     r"^\s*(?P<who>\[[^\]\n]*\]|[\w.-]+@[\w.-]+(?::\S*?)?|:\S*?|~\S*?)?\s?(?P<sign>[$#%])(?:\s+|$)"
-    r"(?P<cmd>.*?)\s*$"
+    r"(?P<cmd>.*)$"
 )
 # Prose or headings that name a command: "Output of iplay -l is:", "### aplay -l", ...
 _MENTION = re.compile(
@@ -84,6 +84,8 @@ _MENTION = re.compile(
     r"|/proc/bus/usb/devices|/proc/asound/\S+)"
 )
 _MAX_MENTION_LEN = 160
+#: No line of any listing we read is longer; cutting longer ones keeps every pattern fast.
+MAX_LINE_CHARS = 2000
 
 
 @dataclass(frozen=True)
@@ -131,7 +133,7 @@ def clean_lines(text: str) -> list[str]:
         line = _QUOTE.sub("", line) if line.lstrip().startswith(">") else line
         if _COLLAPSE.match(line):
             continue
-        cleaned.append(line.rstrip())
+        cleaned.append(line[:MAX_LINE_CHARS].rstrip())
     return cleaned
 
 
@@ -140,7 +142,7 @@ def prompt_command(line: str) -> str | None:
     m = _PROMPT.match(line)
     if not m:
         return None
-    cmd = m.group("cmd")
+    cmd = m.group("cmd").strip()
     if m.group("who") is None:
         first = cmd.split(maxsplit=1)[0] if cmd else ""
         if first not in COMMAND_WORDS:
@@ -175,7 +177,7 @@ def split_blocks(text: str) -> list[Block]:
             continue
         title = _ALSA_INFO_TITLE.match(line)
         if title:
-            blocks.append(Block(title.group("title"), "alsa-info", number))
+            blocks.append(Block(title.group("title").strip(), "alsa-info", number))
             continue
         if line.strip() in ("APLAY", "ARECORD"):  # alsa-info's Aplay/Arecord sub-headings
             blocks.append(Block(f"{line.strip().lower()} -l", "alsa-info", number))

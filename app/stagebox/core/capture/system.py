@@ -54,7 +54,7 @@ _RELEASE_LINE = re.compile(rf"^\s*{_RELEASE}\s*$")
 _STANDALONE_RELEASE = re.compile(r"^\s*([2-9]\.\d+\.\d+-[\w.+~-]+)\s*$")
 _UNAME_A = re.compile(rf"^\s*Linux\s+\S+\s+{_RELEASE}\s+#")
 _BANNER = re.compile(rf"Linux version {_RELEASE}\s")
-_KERNEL_RELEASE = re.compile(r"^\s*Kernel release:\s*(.*?)\s*$")
+_KERNEL_RELEASE = re.compile(r"^\s*Kernel release:(.*)$")
 
 
 @dataclass
@@ -72,7 +72,7 @@ def find_kernel_facts(blocks: list[Block], notes: list[str]) -> list[Listing[Ker
             fact: KernelFact | None = None
             stated = _KERNEL_RELEASE.match(text)
             if stated:
-                value = stated.group(1)
+                value = stated.group(1).strip()
                 if re.match(rf"^{_RELEASE}$", value):
                     fact = KernelFact(value, "alsa-info")
                 elif value:
@@ -106,13 +106,15 @@ _NEW_IDS = re.compile(
     r"usb (\d+)-([\d.]+): New USB device found, idVendor=([0-9a-fA-F]{4}), idProduct=([0-9a-fA-F]{4})"
 )
 _BUS_CONTROLLER = re.compile(
-    r"([\w-]+) ((?:[0-9a-f]{4}:)?[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]): "
+    r"(?<![\w-])([\w-]+) ((?:[0-9a-f]{4}:)?[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]): "
     r"(?:new USB bus registered, assigned bus number|USB bus) (\d+)"
 )
 _SYSFS_BUS = re.compile(
     r"/devices/pci[\w:]+/(?:[\w:.]+/)*?([0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7])/usb(\d+)/"
 )
-_HCD_REMOVE = re.compile(r"([\w-]+) ((?:[0-9a-f]{4}:)?[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]): remove\b")
+_HCD_REMOVE = re.compile(
+    r"(?<![\w-])([\w-]+) ((?:[0-9a-f]{4}:)?[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]): remove\b"
+)
 _DRIVER_HINT = re.compile(r"disable ehci[-_]hcd", re.IGNORECASE)
 
 
@@ -182,7 +184,7 @@ _UNBIND = re.compile(
     r"echo\s+(?:-n\s+)?[\"']?([0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7])[\"']?.*?"
     r"/sys/bus/pci/drivers/([\w.-]+)/(unbind|bind)"
 )
-_NO_SUCH = re.compile(r"(?:cannot access|cannot open)?\s*'?(/\S+?)'?:\s*No such file or directory")
+_NO_SUCH = re.compile(r"'?(/[^\s':]+)'?:\s*No such file or directory")
 
 
 @dataclass
@@ -229,6 +231,8 @@ def find_missing_files(blocks: list[Block]) -> list[Listing[str]]:
     found: list[Listing[str]] = []
     for block in blocks:
         for line in block.lines:
+            if "No such file or directory" not in line.text:
+                continue
             m = _NO_SUCH.search(line.text)
             if m and m.group(1).startswith(("/proc", "/sys", "/dev", "/etc", "/home", "~")):
                 found.append(Listing("missing", line.number, m.group(1)))
