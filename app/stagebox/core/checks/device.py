@@ -219,6 +219,7 @@ def check_driver_history(ctx: CheckContext) -> CheckResult:
     kernel = ctx.result.kernel if ctx.result else None
     readings: list[str] = []
     old: list[str] = []
+    old_since: list[str] = []
     for device in devices(ctx):
         family = _driver_history_family(ctx, device)
         since = family.native_driver_kernel if family else None
@@ -232,6 +233,7 @@ def check_driver_history(ctx: CheckContext) -> CheckResult:
             readings.append(f"{device.label}: kernel {kernel} has {module} (since {since})")
         else:
             old.append(device.label)
+            old_since.append(since)
             readings.append(
                 f"{device.label}: kernel {kernel} is older than {since}, which added {module}; "
                 "until then it works only through usb_stream at USB 1.1 speed"
@@ -251,11 +253,15 @@ def check_driver_history(ctx: CheckContext) -> CheckResult:
             Status.WARNING,
             "; ".join(readings),
             why,
-            "update to Linux 6.18 or newer for the native driver, or let Stagebox set up the "
-            "USB 1.1 route: stagebox usb",
+            f"update to Linux {_newest(old_since)} or newer for the native driver; until then "
+            "`stagebox detect` shows the USB 1.1 route for this machine (stagebox usb)",
         )
     status = Status.OK if kernel else Status.NOT_APPLICABLE
     return CheckResult("device.kernel_driver", title, status, "; ".join(readings), why)
+
+
+def _newest(versions: list[str]) -> str:
+    return max(versions, key=lambda v: tuple(int(n) for n in v.split(".")))
 
 
 def _driver_history_family(ctx: CheckContext, device: Device) -> Family | None:
