@@ -57,6 +57,8 @@ def test_swappiness(tree: Tree) -> None:
 
 
 def test_swappiness_skipped_without_swap(tree: Tree) -> None:
+    unreadable = assert_status(check_swappiness(tree.context()), Status.NOT_APPLICABLE)
+    assert "not readable" in unreadable.reading
     tree.write("/proc/swaps", SWAPS_HEADER)
     tree.write("/proc/sys/vm/swappiness", "60\n")
     assert_status(check_swappiness(tree.context()), Status.NOT_APPLICABLE)

@@ -20,9 +20,12 @@ def check_swappiness(ctx: CheckContext) -> CheckResult:
         "it back in the middle of a session stalls audio."
     )
     title = "Swappiness"
-    swaps = [
-        line for line in (ctx.root.read_text("/proc/swaps") or "").splitlines()[1:] if line.strip()
-    ]
+    swaps_text = ctx.root.read_text("/proc/swaps")
+    if swaps_text is None:
+        return CheckResult(
+            "memory.swappiness", title, Status.NOT_APPLICABLE, "/proc/swaps is not readable", why
+        )
+    swaps = [line for line in swaps_text.splitlines()[1:] if line.strip()]
     value = ctx.root.read_attr("/proc/sys/vm/swappiness")
     if not swaps:
         reading = "no swap in use" + (f" (swappiness {value})" if value else "")
