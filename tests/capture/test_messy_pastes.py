@@ -392,3 +392,17 @@ def test_capture_header_lines_are_skipped() -> None:
     facts = parse_capture(text)
     assert not any("source" in note for note in facts.notes)
     assert len(facts.cards) == 3
+
+
+def test_lsusb_verbose_and_alsa_info_usb_descriptors_are_one_listing() -> None:
+    dump = (
+        "Bus 001 Device 003: ID 0763:2030 M-Audio Fast Track C400\n"
+        "Device Descriptor:\n  bLength                18\n  idVendor           0x0763 M-Audio\n"
+        "Bus 001 Device 004: ID 1235:8006 Focusrite-Novation Focusrite Scarlett 2i2\n"
+        "Device Descriptor:\n  bLength                18\n"
+    )
+    facts = parse_capture("$ lsusb -v\n" + dump)
+    assert [d.usb_id for d in facts.usb_devices or []] == ["0763:2030", "1235:8006"]
+    facts = parse_capture("!!USB Descriptors\n!!---------------\n--startcollapse--\n" + dump)
+    assert [d.usb_id for d in facts.usb_devices or []] == ["0763:2030", "1235:8006"]
+    assert any("lsusb listing is cut" in note for note in facts.notes)

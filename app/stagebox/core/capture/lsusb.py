@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from stagebox.core.capture.listing import Listing, runs
-from stagebox.core.capture.sections import Block
+from stagebox.core.capture.sections import Block, Line
 from stagebox.core.facts import UsbDeviceFacts
 from stagebox.core.procfs import normalize_usb_id
 
@@ -37,10 +37,19 @@ def _lsusb_member(text: str) -> bool:
     return bool(_LSUSB.search(text))
 
 
+def _verbose_runs(block: Block) -> list[tuple[list[Line], bool]]:
+    """``lsusb -v`` (and alsa-info's "USB Descriptors") put descriptor dumps between the
+    ``Bus ... ID`` lines: the whole block is one listing. alsa-info dumps sound devices only."""
+    lines = [line for line in block.lines if _LSUSB.search(line.text)]
+    return [(lines, block.origin == "alsa-info")] if lines else []
+
+
 def find_lsusb_listings(blocks: list[Block]) -> list[Listing[list[UsbDeviceFacts]]]:
     listings: list[Listing[list[UsbDeviceFacts]]] = []
     for block in blocks:
-        for lines, cut in runs(block.lines, _lsusb_member):
+        verbose = block.says(r"\blsusb\s+(-\w*\s+)*-\w*v|USB Descriptors")
+        found = _verbose_runs(block) if verbose else runs(block.lines, _lsusb_member)
+        for lines, cut in found:
             devices = []
             for line in lines:
                 m = _LSUSB.search(line.text)
