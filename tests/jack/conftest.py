@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from stagebox.core.jack import system
 from stagebox.core.jack.control import JackController
 from stagebox.core.paths import UserPaths
 
@@ -34,6 +35,8 @@ def server_name() -> Iterator[str]:
     record = controller.record(name)
     if record is not None and controller.owned_pid(record) is not None:
         controller.stop(name)
+    # a killed jackd keeps its slot in jack2's 8-slot registry: give it back
+    system.reclaim_dead_servers("/usr/bin/jackd", {name})
     for path in _leftovers(name):
         path.unlink(missing_ok=True)
 

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 from stagebox.core.paths import UserPaths
+
 from tests.jack.conftest import ROOTS, leftovers, wait_dead
 
 DUMMY = ["--driver", "dummy", "--rate", "48000", "--period", "256", "--no-realtime"]

@@ -9,12 +9,13 @@ import threading
 from pathlib import Path
 
 import pytest
-
 from stagebox.core.errors import StageboxError
 from stagebox.core.jack import client as jack_client
+from stagebox.core.jack import system
 from stagebox.core.jack.control import JackController, JackStartError, ServerRecord
 from stagebox.core.jack.settings import JackSettings
 from stagebox.core.paths import UserPaths
+
 from tests.jack.conftest import leftovers, process_alive, wait_dead
 
 
@@ -87,6 +88,11 @@ def test_shutdown_is_detected_when_jackd_dies(controller: JackController, server
     assert after.state == "stopped"
     assert not controller.record_path(server_name).exists()  # the stale record is dropped
     assert controller.stop(server_name).message == "JACK was not running"
+    # its registry slot stays taken until a server of that name ends cleanly
+    assert [e.server_name for e in system.registered_servers()].count(server_name) == 1
+    assert system.reclaim_dead_servers("/usr/bin/jackd", {server_name}) == [server_name]
+    assert server_name not in [e.server_name for e in system.registered_servers()]
+    assert leftovers(server_name) == []
 
 
 def test_someone_elses_server_is_seen_but_never_stopped(

@@ -6,11 +6,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from stagebox.core.jack.control import JackController, JackStartError
 from stagebox.core.jack.explain import count_xruns, explain_log
 from stagebox.core.jack.settings import JackSettings
 from stagebox.core.paths import UserPaths
+
 from tests.conftest import capture_path
 
 

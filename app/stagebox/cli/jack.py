@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from stagebox.cli.context import Context
-from stagebox.core.errors import InputError
+from stagebox.core.errors import InputError, StageboxError
 from stagebox.core.jack.settings import AudioMode, JackSettings, latency_ms
 
 if TYPE_CHECKING:
@@ -127,6 +127,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     explain.add_argument("log", nargs="?", help="log file (default: the last Stagebox start)")
     explain.add_argument("--server-name", help="with no file: that server's last log")
     explain.set_defaults(func=run_explain)
+
+    cleanup = actions.add_parser(
+        "cleanup", help="free what killed JACK servers left behind (registry slots, files)"
+    )
+    cleanup.set_defaults(func=run_cleanup)
 
     _profiles_parser(actions)
 
@@ -552,6 +557,20 @@ def run_explain(args: argparse.Namespace, ctx: Context) -> int:
     for e in explanations:
         print(f"{e.severity}: {e.message}\n  log: {e.evidence}\n  fix: {e.fix}", file=ctx.out)
     return 1 if any(e.severity == "error" for e in explanations) else 0
+
+
+def run_cleanup(args: argparse.Namespace, ctx: Context) -> int:
+    from stagebox.core.jack import system
+
+    jackd = system.find_jackd()
+    if jackd is None:
+        raise StageboxError("jackd is not installed", system.INSTALL_HINT)
+    freed = system.reclaim_dead_servers(jackd)
+    if not freed:
+        print("Nothing to clean up: no killed JACK server left anything behind.", file=ctx.out)
+        return 0
+    print(f"Freed what killed JACK servers left behind: {', '.join(freed)}", file=ctx.out)
+    return 0
 
 
 # -- profiles ------------------------------------------------------------------------------

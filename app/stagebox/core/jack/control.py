@@ -161,6 +161,9 @@ class JackController:
         atomic_write(path, json.dumps(asdict(record), indent=2).encode(), default_mode=0o600)
 
     def _drop_record(self, server_name: str | None) -> None:
+        record = self.record(server_name)
+        if record is not None and record.pid in _CHILDREN:
+            _CHILDREN.pop(record.pid).poll()  # reap our own child that ended
         with contextlib.suppress(FileNotFoundError):
             self.record_path(server_name).unlink()
 
@@ -259,6 +262,12 @@ class JackController:
         binary = system.find_jackd(settings.server_path)
         if binary is None:
             raise JackStartError("jackd is not installed", system.INSTALL_HINT)
+        if system.registry_full():  # killed servers keep their slots: free those first
+            freed = system.reclaim_dead_servers(binary)
+            if warnings is not None and freed:
+                warnings.append(
+                    f"freed the JACK registry slots of killed servers: {', '.join(freed)}"
+                )
         argv = [binary, *settings.to_argv()[1:]]
         log_path = self.log_path(settings.server_name)
         log_path.parent.mkdir(parents=True, exist_ok=True)
@@ -366,8 +375,11 @@ class JackController:
             return JackStatus(state="stopped", server_name=name, message="JACK was not running")
         settings = JackSettings.from_dict(record.settings)
         killed = self._terminate(record.pid, _CHILDREN.pop(record.pid, None))
-        if killed:
+        if killed:  # a killed jackd keeps its files and its slot in jack2's registry
             system.remove_stale_shm(name)
+            binary = system.find_jackd(settings.server_path)
+            if binary is not None:
+                system.reclaim_dead_servers(binary, {name})
         self._drop_record(name)
         self._hook(record.on_stop, settings, record.preset, Path(record.log_path), append=True)
         xruns = count_xruns(_read(Path(record.log_path)))

@@ -118,8 +118,15 @@ RULES: tuple[_Rule, ...] = (
         "choose a rate/period the card supports (`stagebox jack args` proposes working values)",
     ),
     _rule(
+        "too_many_servers",
+        r"Too many servers already active",
+        BLOCKING,
+        "jack2's server registry is full: 8 servers run, or were killed without cleaning up.",
+        "run `stagebox jack cleanup` (frees the slots of killed servers), or stop a server",
+    ),
+    _rule(
         "server_running",
-        r"server `?'?(\S+?)'? is already running|already active|"
+        r"server `?'?(\S+?)'? is already running|(?<!servers )already active|"
         r"JackServer::Open.*already",
         BLOCKING,
         "A JACK server with this name is already running.",

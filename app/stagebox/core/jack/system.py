@@ -14,6 +14,7 @@ import resource
 import shutil
 import socket
 import subprocess
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -254,3 +255,90 @@ def realtime_rights() -> RealtimeRights:
         memlock_unlimited=mem_hard == resource.RLIM_INFINITY,
         is_root=os.geteuid() == 0,
     )
+
+
+# -- jack2's server registry ---------------------------------------------------------------
+#: jack2 registers every server in this shared file, in one of only 8 slots; a server that
+#: was killed keeps its slot, so after a few crashes jackd fails with "Too many servers
+#: already active". A slot is freed when a server of the same name starts and ends cleanly.
+REGISTRY = JACK_TMPDIR / "jack-shm-registry"
+_REGISTRY_HEADER = 24  # magic, protocol, type, size, hdr_len, entry_len (6 x int32)
+MAX_SERVERS = 8
+
+
+@dataclass(frozen=True)
+class RegisteredServer:
+    pid: int
+    uid: int
+    server_name: str
+    alive: bool
+
+
+def registered_servers(registry: Path = REGISTRY) -> list[RegisteredServer]:
+    """The occupied slots of jack2's server registry (empty when there is none)."""
+    try:
+        data = registry.read_bytes()
+    except OSError:
+        return []
+    if len(data) < _REGISTRY_HEADER or data[:4] != b"KCAJ":
+        return []
+    hdr_len = int.from_bytes(data[16:20], "little")
+    stride = (hdr_len - _REGISTRY_HEADER) // MAX_SERVERS
+    found = []
+    for slot in range(MAX_SERVERS):
+        offset = _REGISTRY_HEADER + slot * stride
+        pid = int.from_bytes(data[offset : offset + 4], "little", signed=True)
+        raw = data[offset + 4 : offset + stride].split(b"\0")[0].decode(errors="replace")
+        match = re.fullmatch(r"jack-(\d+):(.*):", raw)
+        if pid <= 0 or match is None:
+            continue
+        found.append(RegisteredServer(pid, int(match[1]), match[2], _alive(pid)))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    """True for a running process (a zombie has ended: it only waits to be reaped)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    fields = stat[stat.rfind(")") + 2 :].split()
+    return bool(fields) and fields[0] not in ("Z", "X")
+
+
+def registry_full() -> bool:
+    return len(registered_servers()) >= MAX_SERVERS
+
+
+def reclaim_dead_servers(
+    jackd: str, names: set[str] | None = None, timeout: float = 10.0
+) -> list[str]:
+    """Free the registry slots of killed servers of this user, the way jack2 itself does:
+    a server of the same name starts (taking over the dead slot) and ends cleanly."""
+    freed = []
+    for entry in registered_servers():
+        if entry.alive or entry.uid != os.getuid():
+            continue
+        if names is not None and entry.server_name not in names:
+            continue
+        proc = subprocess.Popen(
+            [jackd, "-n", entry.server_name, "-r", "-d", "dummy"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + timeout
+        while proc.poll() is None and not server_answers(entry.server_name):
+            if time.monotonic() > deadline:
+                break
+            time.sleep(0.01)
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        remove_stale_shm(entry.server_name)
+        freed.append(entry.server_name)
+    return freed
