@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from stagebox.core.checks import ALL_CHECKS, Status, format_checks, run_checks
 from stagebox.core.sysroot import SystemRoot
 
@@ -93,3 +94,29 @@ def test_format_checks_never_wraps_a_fix() -> None:
     for result in results:
         if result.fix and result.status in (Status.PROBLEM, Status.WARNING):
             assert result.fix in text
+
+
+ROOTS = Path(__file__).resolve().parent.parent / "fixtures" / "roots"
+
+
+@pytest.mark.parametrize(
+    ("name", "check_id", "status"),
+    [
+        ("us144mkii-ehci-nocard", "device.kernel_driver", "warning"),
+        ("us144mkii-native-6.18", "device.kernel_driver", "ok"),
+        ("us122l-ich5", "device.usb_stream_plugin", "warning"),  # no package db: cannot tell
+        ("scarlett-18i20-xhci", "device.mixer_rate", "ok"),
+        ("hdsp-multiface-nofw", "device.firmware_tools", "not_applicable"),  # no /usr/bin
+        ("onboard-only", "device.kernel_driver", "not_applicable"),
+        ("c400-implicit-fb", "device.usb_stream_plugin", "not_applicable"),
+        ("us144-uhci-after-unbind", "device.usb_stream_plugin", "warning"),
+        ("us144mkii-xhci-only", "device.kernel_driver", "warning"),
+    ],
+)
+def test_check_on_the_fake_machines(run_cli, name: str, check_id: str, status: str) -> None:
+    result = run_cli("check", "--json", "--root", str(ROOTS / name))
+    data = json.loads(result.out)
+    by_id = {c["id"]: c for c in data["checks"]}
+    assert not [i for i in by_id if i.startswith("error.")]
+    assert by_id[check_id]["status"] == status, by_id[check_id]
+    assert result.code == (1 if data["summary"]["problem"] else 0)
