@@ -406,3 +406,30 @@ def test_lsusb_verbose_and_alsa_info_usb_descriptors_are_one_listing() -> None:
     facts = parse_capture("!!USB Descriptors\n!!---------------\n--startcollapse--\n" + dump)
     assert [d.usb_id for d in facts.usb_devices or []] == ["0763:2030", "1235:8006"]
     assert any("lsusb listing is cut" in note for note in facts.notes)
+
+
+def test_listings_of_another_moment_never_prove_absence() -> None:
+    other_boot = (
+        "$ aplay -l\n**** List of PLAYBACK Hardware Devices ****\n"
+        "card 1: UA20 [UA-20], device 0: USB Audio [USB Audio]\n  Subdevices: 1/1\n"
+        "$ arecord -l\n**** List of CAPTURE Hardware Devices ****\n"
+        "card 1: UA20 [UA-20], device 0: USB Audio [USB Audio]\n  Subdevices: 1/1\n"
+    )
+    facts = parse_capture(CARDS + other_boot)
+    assert [c.pcms for c in facts.cards] == [None, None]
+    assert any("lists card 1 as 'UA20'" in note for note in facts.notes)
+
+
+def test_cut_alsa_info_without_card_list_uses_amixer_headers() -> None:
+    text = (
+        "!!Amixer output\n!!-------------\n\n!!-------Mixer controls for card 1 [US122L]\n\n"
+        "Card hw:1 'US122L'/'TASCAM US-122L (644:800e if 0 at 001/004)'\n"
+        "  Mixer name\t: ''\n"
+    )
+    (card,) = parse_capture(text).cards
+    assert (card.index, card.id, card.usb_id, card.usb_busdev) == (
+        1,
+        "US122L",
+        "0644:800e",
+        "001/004",
+    )

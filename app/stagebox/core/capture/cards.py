@@ -95,3 +95,21 @@ def find_loaded_alsa_modules(blocks: list[Block]) -> list[Listing[list[tuple[str
         start = block.lines[0].number if block.lines else block.number
         listings.append(Listing("loaded_modules", start, entries, title=block.title))
     return listings
+
+
+# -- alsa-info "Amixer output": "Card hw:1 'US122L'/'TASCAM US-122L (644:800e if 0 at 001/004)'"
+
+_AMIXER_CARD = re.compile(r"^\s*Card hw:(\d{1,2}) '([^']+)'/'(.*)'\s*$")
+
+
+def find_amixer_cards(blocks: list[Block]) -> list[Listing[list[CardFacts]]]:
+    """Cards named by alsa-info's amixer section: index, id and longname (no driver)."""
+    found: list[Listing[list[CardFacts]]] = []
+    for block in blocks:
+        for line in block.lines:
+            m = _AMIXER_CARD.match(line.text)
+            if m:
+                card = CardFacts(int(m.group(1)), m.group(2))
+                procfs.apply_longname(card, m.group(3))
+                found.append(Listing("amixer_card", line.number, [card]))
+    return found

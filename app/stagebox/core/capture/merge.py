@@ -72,7 +72,9 @@ def build_facts(blocks: list[Block]) -> MachineFacts:
     facts.notes += _repeat_note("/proc/asound/cards", card_listings, anchor)
     facts.cards = copy.deepcopy(anchor.data) if anchor else []
 
-    _apply_aplay(facts, blocks, anchor is not None)
+    if anchor is None:
+        _cards_from_amixer(facts, blocks)
+    _apply_aplay(facts, blocks, bool(facts.cards))
     if not facts.cards:
         _cards_from_id_links(facts, blocks)
     _apply_modules(facts, blocks)
@@ -123,10 +125,12 @@ def _apply_aplay(facts: MachineFacts, blocks: list[Block], anchored: bool) -> No
                 if facts.card(entry.card) is None:
                     facts.cards.append(CardFacts(entry.card, entry.card_id, name=entry.card_name))
     by_index = {card.index: card for card in facts.cards}
+    contradicted = False
     for direction, listing in chosen.items():
         for entry in listing.data.entries:
             card = by_index.get(entry.card)
             if card is None or card.id != entry.card_id:
+                contradicted = True
                 facts.notes.append(
                     f"{'aplay' if direction is Direction.PLAYBACK else 'arecord'} -l lists "
                     f"card {entry.card} as '{entry.card_id}', which the card list does not "
@@ -142,7 +146,8 @@ def _apply_aplay(facts: MachineFacts, blocks: list[Block], anchored: bool) -> No
             setattr(pcm, direction.value, True)
             _merge_pcm(card, pcm)
     whole = [chosen.get(d) for d in Direction]
-    if all(item is not None and item.complete for item in whole):
+    # "no PCM" needs both whole lists, taken at the moment the card list shows
+    if not contradicted and all(item is not None and item.complete for item in whole):
         for card in facts.cards:
             if card.pcms is None:
                 card.pcms = []  # both lists are whole and neither shows it: no PCM at all
@@ -166,6 +171,16 @@ def _merge_pcm(card: CardFacts, pcm: PcmDevice) -> None:
         existing.subdevices = max(existing.subdevices or 0, pcm.subdevices)
     if existing.subdevices_available is None:
         existing.subdevices_available = pcm.subdevices_available
+
+
+def _cards_from_amixer(facts: MachineFacts, blocks: list[Block]) -> None:
+    """No card list pasted: alsa-info's amixer headers still name index, id and longname."""
+    for listing in cards.find_amixer_cards(blocks):
+        for card in listing.data:
+            if facts.card(card.index) is None:
+                facts.cards.append(card)
+    if facts.cards:
+        facts.notes.append("no card list in the paste: cards taken from the amixer section")
 
 
 def _cards_from_id_links(facts: MachineFacts, blocks: list[Block]) -> None:
