@@ -76,6 +76,26 @@ def test_rtprio_low_grant_is_not_enough(tree: Tree) -> None:
     tree.write("/etc/security/limits.d/audio.conf", "@audio - rtprio 40\n")
     result = assert_status(check_rtprio(tree.context(rtprio=(40, 40))), Status.PROBLEM)
     assert "sets it to 40" in result.reading
+    assert result.fix == (
+        "change line /etc/security/limits.d/audio.conf:1 to: @audio - rtprio 95"
+        "   (then log out and back in)"
+    )
+
+
+def test_memlock_grant_that_is_not_unlimited_is_not_enough(tree: Tree) -> None:
+    """Python's RLIM_INFINITY is -1: a plain >= would call any number "unlimited"."""
+    tree.user(in_audio=True)
+    tree.write("/etc/security/limits.d/audio.conf", "@audio - memlock 65536\n")
+    result = assert_status(
+        check_memlock(tree.context(memlock=(64 << 20, 64 << 20))), Status.WARNING
+    )
+    assert "sets it to 65536 KiB" in result.reading
+    assert "memlock unlimited" in (result.fix or "")
+
+
+def test_rtprio_unlimited_counts_as_enough(tree: Tree) -> None:
+    tree.user()
+    assert_status(check_rtprio(tree.context(rtprio=(UNLIMITED, UNLIMITED))), Status.OK)
 
 
 def test_rtprio_root_is_not_limited(tree: Tree) -> None:

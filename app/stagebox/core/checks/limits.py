@@ -38,7 +38,9 @@ class LimitLine:
 
     @property
     def text_value(self) -> str:
-        return "unlimited" if self.value == UNLIMITED else str(self.value)
+        if self.value == UNLIMITED:
+            return "unlimited"
+        return f"{self.value} KiB" if self.item == "memlock" else str(self.value)  # KB in files
 
 
 def read_limit_lines(root: SystemRoot) -> list[LimitLine]:
@@ -110,6 +112,13 @@ def _domain_rank(domain: str, user: str | None, uid: int, groups: set[str]) -> i
     return None
 
 
+def at_least(value: int, enough: int) -> bool:
+    """``value >= enough`` where either may be UNLIMITED (which is -1 in Python)."""
+    if enough == UNLIMITED:
+        return value == UNLIMITED
+    return value == UNLIMITED or value >= enough
+
+
 def group_grants(lines: list[LimitLine], item: str, enough: int) -> list[LimitLine]:
     """``@group`` lines that would give ``item`` at least ``enough`` to the group's members."""
     return [
@@ -118,7 +127,7 @@ def group_grants(lines: list[LimitLine], item: str, enough: int) -> list[LimitLi
         if line.item == item
         and line.kind in ("hard", "-")
         and line.domain.startswith("@")
-        and line.value >= enough
+        and at_least(line.value, enough)
     ]
 
 
@@ -146,7 +155,7 @@ def check_rtprio(ctx: CheckContext) -> CheckResult:
             "running as root, so realtime priority is not limited by RLIMIT_RTPRIO",
             _RT_WHY,
         )
-    if hard == UNLIMITED or hard >= RT_PRIO_MIN:
+    if at_least(hard, RT_PRIO_MIN):
         return CheckResult(
             "limits.rtprio",
             title,
@@ -185,7 +194,7 @@ def _not_granted_now(
     configured = ctx.configured_groups()
     grant = granted_hard(lines, item, ctx.user_name, ctx.process.uid, configured)
     too_low = Status.PROBLEM if item == "rtprio" else Status.WARNING
-    if grant is not None and grant.value >= enough:
+    if grant is not None and at_least(grant.value, enough):
         return CheckResult(
             check_id,
             title,
@@ -210,15 +219,18 @@ def _not_granted_now(
             needs_root=True,
         )
     value = "95" if item == "rtprio" else "unlimited"
-    reading = f"{now}; no line in /etc/security/limits.conf or limits.d/*.conf grants it"
     if grant is not None:
+        # pam_limits lets this line win, so it is the one to change (a new file could sort
+        # before it and lose)
         reading = f"{now}; {grant.where} sets it to {grant.text_value} for {grant.domain}"
-    disabled = ctx.root.exists("/etc/security/limits.d/audio.conf.disabled")
-    if disabled:
+        fix = f"change line {grant.where} to: {grant.domain} - {item} {value}"
+    else:
+        reading = f"{now}; no line in /etc/security/limits.conf or limits.d/*.conf grants it"
+        fix = f"echo '@audio - {item} {value}' | sudo tee -a {LIMITS_FILE}"
+        if "audio" not in configured:
+            fix += f" && sudo usermod -aG audio {user}"
+    if ctx.root.exists("/etc/security/limits.d/audio.conf.disabled"):
         reading += " (limits.d/audio.conf.disabled is present but not in effect)"
-    fix = f"echo '@audio - {item} {value}' | sudo tee -a {LIMITS_FILE}"
-    if "audio" not in configured:
-        fix += f" && sudo usermod -aG audio {user}"
     return CheckResult(
         check_id, title, too_low, reading, why, fix + "   (then log out and back in)", True
     )
