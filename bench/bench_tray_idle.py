@@ -89,8 +89,10 @@ def run_phase(
             raise SystemExit("the tray did not start JACK; see its log under the bench HOME")
         return measure(tray.pid, seconds)
     finally:
-        tray.terminate()
+        tray.terminate()  # SIGTERM, as at logout: the tray must stop its jackd
         tray.wait(10)
+        if start_jack and jack_answers(env):
+            raise SystemExit("the tray left its jackd running after SIGTERM")
 
 
 def main() -> int:

@@ -41,8 +41,12 @@ def make_wizard(qtbot) -> Callable[..., object]:  # type: ignore[no-untyped-def]
         qtbot.addWidget(wizard)
         wizard.show()
         wizard.start_detection()
-        qtbot.waitUntil(lambda: wizard.scan is not None or wizard.detect_page.error, timeout=10_000)
+        qtbot.waitUntil(
+            lambda: wizard.scan is not None or wizard.detect_page.error is not None,
+            timeout=10_000,
+        )
         assert wizard.detect_page.error is None, wizard.detect_page.error
+        qtbot.wait(10)  # widgets added to a shown page become visible one event turn later
         return wizard
 
     return make

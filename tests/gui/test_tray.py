@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
 
 import pytest
 from PySide6.QtWidgets import QMessageBox, QPushButton, QSystemTrayIcon
@@ -186,3 +188,29 @@ def test_plugged_interface_with_profile_starts_or_offers(tray, qtbot, jack_serve
     qtbot.waitUntil(lambda: app.model.state is TrayState.RUNNING, timeout=20_000)
     app.stop()
     qtbot.waitUntil(lambda: app.model.state is TrayState.STOPPED, timeout=10_000)
+
+
+def jack_answers(server: str) -> bool:
+    done = subprocess.run(["jack_lsp", "-s", server], capture_output=True, text=True)
+    return done.returncode == 0 and "system:playback_1" in done.stdout
+
+
+def test_sigterm_stops_the_supervised_jackd(qtbot, jack_server_name) -> None:  # type: ignore[no-untyped-def]
+    """Logout sends SIGTERM: the tray quits and takes its jackd with it."""
+    dummy_profile("Dummy", jack_server_name)
+    tray = subprocess.Popen(
+        [sys.executable, "-m", "stagebox", "tray", "--start", "--no-hotplug"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        qtbot.waitUntil(lambda: jack_answers(jack_server_name), timeout=20_000)
+        tray.send_signal(signal.SIGTERM)
+        assert tray.wait(15) == 0
+    finally:
+        if tray.poll() is None:
+            tray.kill()
+    assert not jack_answers(jack_server_name)
+    assert JackController(UserPaths.from_env()).record(jack_server_name) is None
+    assert "no system tray" in tray.stderr.read()

@@ -47,7 +47,9 @@ def run_test_page(w: SetupWizard, qtbot, rate: int, period: int) -> None:  # typ
     qtbot.waitUntil(lambda: page.model.running or page.model.message is not None, timeout=20_000)
     assert page.model.running, page.state_label.text()
     text = page.state_label.text()
-    assert f"{rate} Hz" in text and f"{period} frames" in text and "0 dropouts" in text
+    assert f"{rate} Hz" in text and f"{period} frames" in text
+    # the dummy driver on a busy test machine may really drop out: the count is shown live
+    assert f"{page.model.xruns} dropouts (xruns)" in text
     click(qtbot, page.tone_button)
     qtbot.waitUntil(lambda: "system:playback_1" in page.tone_label.text(), timeout=10_000)
     click(qtbot, page.stop_button)
@@ -96,7 +98,8 @@ def test_us122l_through_every_page(make_wizard, qtbot, jack_server_name) -> None
     run_test_page(w, qtbot, 48000, 256)
     w.test_page.autostart.setChecked(True)
     click(qtbot, w.button(QWizard.WizardButton.FinishButton))
-    profile = ProfileStore(paths).get("US-122L")
+    profile = ProfileStore(paths).get(w.test_page.profile_name())
+    assert "US-122L" in profile.name
     assert profile.settings.period == 256 and profile.device is not None
     assert autostart.is_enabled(paths)
     assert Journal(paths).last("autostart") is not None
@@ -219,33 +222,56 @@ def test_onboard_only_is_offered_only_on_request(make_wizard, qtbot, jack_server
     run_test_page(w, qtbot, 48000, w.settings.period)
 
 
-# -- keyboard only -------------------------------------------------------------------------------
+# -- keyboard only ------------------------------------------------------------------------
 def test_every_page_works_with_the_keyboard(make_wizard, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Tab reaches every control, Return goes on, Space presses the focused button."""
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
     w = make_wizard("scarlett-18i20-xhci")
     w.activateWindow()
     qtbot.waitUntil(w.isActiveWindow)
+    window = w.windowHandle()
+    back = w.button(QWizard.WizardButton.BackButton)
 
-    def alt(key: Qt.Key) -> None:
-        qtbot.keyClick(w.focusWidget() or w, key, Qt.KeyboardModifier.AltModifier)
+    def key(k: Qt.Key) -> None:
+        QTest.keyClick(window, k)  # through the window: what a real key press does
 
-    alt(Qt.Key.Key_N)
+    def tab_to(target) -> None:  # type: ignore[no-untyped-def]
+        for _ in range(80):
+            if QApplication.focusWidget() is target:
+                return
+            key(Qt.Key.Key_Tab)
+        raise AssertionError(f"Tab never reaches {target}")
+
+    tab_to(w.detect_page.interface_list)
+    key(Qt.Key.Key_Return)
     assert w.currentId() == w.FIX
-    alt(Qt.Key.Key_N)
+    key(Qt.Key.Key_Return)
     assert w.currentId() == w.JACK
     page = w.jack_page
-    alt(Qt.Key.Key_R)  # "Sample &rate"
-    assert w.focusWidget() is page.rate
+    tab_to(page.rate)
     before = page.latency_how.text()
-    qtbot.keyClick(page.rate, Qt.Key.Key_Down)
+    key(Qt.Key.Key_Down)
     assert page.latency_how.text() != before
-    alt(Qt.Key.Key_V)  # "Ad&vanced settings" unfolds
+    tab_to(page.period)
+    key(Qt.Key.Key_Down)
+    tab_to(page.advanced_toggle)
+    key(Qt.Key.Key_Space)
     assert page.advanced.isVisibleTo(page)
-    alt(Qt.Key.Key_B)
+    tab_to(page.driver)
+    tab_to(back)
+    key(Qt.Key.Key_Space)
     assert w.currentId() == w.FIX
-    alt(Qt.Key.Key_N)
-    alt(Qt.Key.Key_N)
+    key(Qt.Key.Key_Return)
+    key(Qt.Key.Key_Return)
     assert w.currentId() == w.TEST
-    alt(Qt.Key.Key_B)
+    tab_to(w.test_page.start_button)
+    tab_to(w.test_page.autostart)
+    key(Qt.Key.Key_Space)
+    assert w.test_page.autostart.isChecked()
+    tab_to(back)
+    key(Qt.Key.Key_Space)
     assert w.currentId() == w.JACK
 
 

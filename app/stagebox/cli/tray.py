@@ -31,7 +31,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
     require_qt()
-    from stagebox.gui.app import application, report_first_paint_if_asked
+    from stagebox.gui.app import application, on_termination, report_first_paint_if_asked
     from stagebox.gui.tray import TrayApp
 
     app = application()
@@ -52,6 +52,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
             file=ctx.err,
         )
         report_first_paint_if_asked(tray.window)
+    on_termination(tray, tray.quit)  # logout or kill: stop the supervised jackd first
     tray.show()
     if args.start:
         tray.start()

@@ -46,12 +46,13 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         for path in save_all(ctx.root, ctx.paths, args.screenshots):
             print(path, file=ctx.out)
         return 0
-    from stagebox.gui.app import application, report_first_paint_if_asked
+    from stagebox.gui.app import application, on_termination, report_first_paint_if_asked
     from stagebox.gui.wizard.window import SetupWizard
 
     app = application()
     wizard = SetupWizard(ctx.root, ctx.paths)
     report_first_paint_if_asked(wizard)
+    on_termination(wizard, wizard.reject)  # stops a test JACK server before leaving
     wizard.show()
     wizard.start_when_shown()
     return 0 if app.exec() == 0 else 1

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject
@@ -41,3 +42,34 @@ def report_first_paint_if_asked(window: Any) -> None:
     if os.environ.get(FIRST_PAINT_ENV):
         window._first_paint = _FirstPaint(window)
         window.installEventFilter(window._first_paint)
+
+
+def on_termination(parent: QObject, callback: Callable[[], None]) -> None:
+    """Run ``callback`` on SIGTERM/SIGINT/SIGHUP (logout, ``kill``, Ctrl+C) inside the Qt
+    loop, so a supervised jackd is stopped instead of being left behind.
+
+    Python runs signal handlers only between bytecodes, and Qt's loop sits in C: the signal
+    number is written to a socket (``signal.set_wakeup_fd``) that a QSocketNotifier watches.
+    """
+    import signal
+    import socket
+
+    from PySide6.QtCore import QSocketNotifier
+
+    reader, writer = socket.socketpair()
+    reader.setblocking(False)
+    writer.setblocking(False)
+    signal.set_wakeup_fd(writer.fileno())
+    for number in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(number, lambda *_args: None)  # the wake-up byte does the work
+    notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read, parent)
+
+    def readable() -> None:
+        try:
+            reader.recv(64)
+        except BlockingIOError:
+            return
+        callback()
+
+    notifier.activated.connect(readable)
+    parent._termination = (reader, writer, notifier)  # type: ignore[attr-defined]

@@ -35,12 +35,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         root = SystemRoot.at(args.root)
-        from stagebox.gui.app import application, report_first_paint_if_asked
+        from stagebox.gui.app import application, on_termination, report_first_paint_if_asked
         from stagebox.gui.wizard.window import SetupWizard
 
         app = application()
         wizard = SetupWizard(root)  # the user's paths are read after the first paint
         report_first_paint_if_asked(wizard)
+        on_termination(wizard, wizard.reject)  # stops a test JACK server before leaving
         wizard.show()
         wizard.start_when_shown()
         return 0 if app.exec() == 0 else 1

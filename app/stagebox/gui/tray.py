@@ -136,12 +136,14 @@ class TrayApp(QObject):
         self.choices = HotplugChoices(paths)
         self.active: str | None = None
         self.running_settings: Any = None
+        self.starting: tuple[Any, Any] | None = None  # (settings, watch) of a start in flight
         self._controller = controller
         self.watch: Any = None
         self.signals = JackSignals()
         self.signals.xrun.connect(self._xrun)
         self.signals.server_gone.connect(self._server_gone)
         self.wizard: Any = None
+        self._shown_state: str | None = None
         self._build_menu()
         if use_tray is None:
             use_tray = QSystemTrayIcon.isSystemTrayAvailable()
@@ -233,6 +235,7 @@ class TrayApp(QObject):
         self.refresh()
         controller = self.controller
         watch = self.signals.watch(settings.server_name or None)
+        self.starting = (settings, watch)  # known to quit() while the start is in flight
 
         def start() -> Any:
             status = controller.start(settings)
@@ -242,6 +245,7 @@ class TrayApp(QObject):
         run_task(start, lambda status: self._started(status, settings, watch), self._start_failed)
 
     def _started(self, status: Any, settings: Any, watch: Any) -> None:
+        self.starting = None
         self.watch = watch
         self.running_settings = settings
         self.model.started(
@@ -253,6 +257,7 @@ class TrayApp(QObject):
         self.refresh()
 
     def _start_failed(self, exc: BaseException) -> None:
+        self.starting = None
         self.model.start_failed(reason_of(exc))
         self.refresh()
         self.notify(describe(self.model), warning=True)
@@ -383,13 +388,19 @@ class TrayApp(QObject):
         dialog.show()
 
     def quit(self) -> None:
+        """Leave nothing behind: a start in flight finishes first, then its jackd stops."""
+        from PySide6.QtCore import QThreadPool
         from PySide6.QtWidgets import QApplication
 
+        QThreadPool.globalInstance().waitForDone(30_000)
+        settings = self.running_settings
+        if self.starting is not None:
+            settings, pending_watch = self.starting
+            pending_watch.stop()
         self._close_watch()
-        if self.model.running:
-            server = self.running_settings.server_name or None if self.running_settings else None
+        if settings is not None:
             try:
-                self.controller.stop(server)
+                self.controller.stop(settings.server_name or None)
             except Exception:
                 log.warning("stopping JACK on quit failed", exc_info=True)
         if self.tray is not None:
@@ -433,7 +444,9 @@ class TrayApp(QObject):
             self.window.state_text.setText(
                 text + (f"\n{notice}" if notice and notice not in text else "")
             )
-        self.state_changed.emit(state.value)
+        if state.value != self._shown_state:
+            self._shown_state = state.value
+            self.state_changed.emit(state.value)
 
 
 def _device(settings: Any) -> str | None:

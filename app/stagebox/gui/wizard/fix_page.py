@@ -27,9 +27,10 @@ class StepBox(QGroupBox):
     """One fix step with its Apply / Undo buttons."""
 
     def __init__(self, step: FixStep, page: FixPage) -> None:
-        super().__init__(step.what)
+        super().__init__()  # no title: a group box title never wraps, "what" can be long
         self.step, self.page = step, page
         layout = QVBoxLayout(self)
+        layout.addWidget(wrapped(step.what, bold=True))
         if step.why:
             layout.addWidget(wrapped(t(texts.FIX_WHY, why=step.why)))
         if step.change:

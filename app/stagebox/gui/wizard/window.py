@@ -107,6 +107,7 @@ class SetupWizard(QWizard):
         self.setPage(self.JACK, self.jack_page)
         self.setPage(self.TEST, self.test_page)
         self.setOption(QWizard.WizardOption.HaveNextButtonOnLastPage, False)
+        self.restart()  # QWizard re-decides Next vs Finish only when a page is entered
 
     @property
     def paths(self) -> UserPaths:
