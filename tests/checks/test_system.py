@@ -73,10 +73,14 @@ def test_filesystems(tree: Tree) -> None:
     assert_status(check_filesystems(tree.context()), Status.OK)
     tree.write(
         "/proc/mounts",
-        local + "nas:/music /mnt/My\\040Music nfs4 rw 0 0\n/dev/sdb1 /srv/old reiserfs rw 0 0\n",
+        local
+        + "nas:/music /mnt/My\\040Music nfs4 rw 0 0\n/dev/sdb1 /srv/old reiserfs rw 0 0\n"
+        + "/dev/sdc1 /media/usb fuseblk rw 0 0\n",
     )
     result = assert_status(check_filesystems(tree.context()), Status.WARNING)
-    assert result.reading == "mounted: /mnt/My Music (nfs4), /srv/old (reiserfs)"
+    assert result.reading == (
+        "mounted: /mnt/My Music (nfs4), /srv/old (reiserfs), /media/usb (fuseblk)"
+    )
 
 
 def test_parse_interrupts() -> None:

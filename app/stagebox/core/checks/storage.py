@@ -9,7 +9,7 @@ SYSCTL_FILE = "/etc/sysctl.d/90-audio-swappiness.conf"
 
 #: File systems that add unpredictable delays to reads and writes (network, user space,
 #: or known for long stalls).
-SLOW_FILESYSTEMS = ("fuse", "nfs", "nfs4", "cifs", "smb3", "smbfs", "reiserfs", "sshfs")
+SLOW_FILESYSTEMS = ("fuse", "fuseblk", "nfs", "nfs4", "cifs", "smb3", "smbfs", "reiserfs", "sshfs")
 #: Mount points that are not where audio files live (desktop helpers, system trees).
 _IGNORED_PREFIXES = ("/proc", "/sys", "/dev", "/run/user/", "/run/snapd", "/snap/")
 
