@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import logging
+from typing import TYPE_CHECKING
 
 from stagebox.cli.context import Context
 from stagebox.core.errors import ExitCode
 
-log = logging.getLogger(__name__)
+if TYPE_CHECKING:
+    from stagebox.core.model import DetectionResult
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -28,24 +29,25 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run)
 
 
-def detect_for_checks(ctx: Context) -> object | None:
-    """The detection result the interface checks use; None when detection is unavailable."""
-    try:
-        from stagebox.core.detect import detect_live
-    except ImportError:
-        log.debug("detection is not in this build; interface checks are skipped")
-        return None
-    return detect_live(ctx.root)
+def _interfaces_line(result: DetectionResult) -> str:
+    """Which interface the device checks are about, so the musician knows what was looked at."""
+    names = [f"{c.model or c.name or c.id} (card {c.index})" for c in result.interfaces()]
+    names += [f"{u.model or u.usb_id} (no sound card yet)" for u in result.usb_audio_without_card]
+    if not names:
+        return "No audio interface found: only the system is checked."
+    return "Checked for: " + ", ".join(names)
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
     from stagebox.core.checks import Status, checks_to_json, format_checks, run_checks
+    from stagebox.core.detect import detect_live
 
-    result = detect_for_checks(ctx)
-    results = run_checks(ctx.root, result, paths=ctx.paths)  # type: ignore[arg-type]
+    result = detect_live(ctx.root)
+    results = run_checks(ctx.root, result, paths=ctx.paths)
     if args.json:
         print(checks_to_json(results), file=ctx.out)
     else:
+        print(_interfaces_line(result), end="\n\n", file=ctx.out)
         print(format_checks(results), end="", file=ctx.out)
     has_problem = any(r.status is Status.PROBLEM for r in results)
     return int(ExitCode.FAILED if has_problem else ExitCode.OK)

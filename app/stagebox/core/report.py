@@ -13,7 +13,6 @@ redacted unless the caller asks to keep them.
 from __future__ import annotations
 
 import json
-import logging
 import re
 import shlex
 import time
@@ -31,7 +30,6 @@ if TYPE_CHECKING:
     from stagebox.core.checks import CheckResult
     from stagebox.core.model import DetectionResult
 
-log = logging.getLogger(__name__)
 
 BANNER_RULE = "!!################################"
 STAGEBOX_BLOCK_MARK = "stagebox"  # the alsa helper's block markers contain this word
@@ -232,10 +230,8 @@ def _cards(root: SystemRoot) -> Section:
     return Section("Soundcards recognised by ALSA", text if text else "--- no soundcards ---")
 
 
-def format_detection(result: DetectionResult | None) -> str:
+def format_detection(result: DetectionResult) -> str:
     """The detection result in a few plain lines per card."""
-    if result is None:
-        return "(detection is not available in this build)"
     lines = [f"ALSA: {result.alsa.value}   kernel: {result.kernel or 'unknown'}"]
     for card in result.cards:
         lines.append(
@@ -388,25 +384,6 @@ def _first_line(text: str | None) -> str | None:
 # -- the whole report --------------------------------------------------------------------
 
 
-def read_facts(root: SystemRoot) -> MachineFacts | None:
-    try:
-        from stagebox.core.live import read_live_facts
-    except ImportError:
-        log.debug("the live reader is not in this build")
-        return None
-    return read_live_facts(root)
-
-
-def detect(facts: MachineFacts | None) -> DetectionResult | None:
-    if facts is None:
-        return None
-    try:
-        from stagebox.core.detect import detect_facts
-    except ImportError:
-        return None
-    return detect_facts(facts)
-
-
 def build_report(
     root: SystemRoot,
     paths: UserPaths,
@@ -418,9 +395,11 @@ def build_report(
     """The whole report as one text. Reads only; nothing is changed or sent anywhere."""
     from stagebox.core.checks import format_checks, run_checks
     from stagebox.core.checks.packages import read_dpkg_status
+    from stagebox.core.detect import detect_facts
+    from stagebox.core.live import read_live_facts
 
-    facts = read_facts(root)
-    result = detect(facts)
+    facts = read_live_facts(root)
+    result = detect_facts(facts)
     if checks is None:
         checks = run_checks(root, result, paths=paths)
     packages = read_dpkg_status(root, REPORT_PACKAGES)
@@ -440,9 +419,7 @@ def build_report(
         _packages(packages),
     ]
     text = _banner(now, redact) + "".join(redactor.text(s.render()) for s in sections)
-    if facts is not None:
-        text += Section(FACTS_SECTION_TITLE, _facts_json(facts, redactor), collapse=True).render()
-    return text
+    return text + Section(FACTS_SECTION_TITLE, _facts_json(facts, redactor), collapse=True).render()
 
 
 def _facts_json(facts: MachineFacts, redactor: Redactor) -> str:
