@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import statistics
 import subprocess
@@ -40,13 +41,16 @@ print(f"{{(time.perf_counter() - start) * 1000:.3f}}")
 """
 
 
-def median_ms(work: Callable[[], object], runs: int) -> tuple[float, float]:
-    times = []
+def median_ms(work: Callable[[], object], runs: int) -> tuple[float, float, float]:
+    """(median wall ms, median CPU ms of this process, max wall ms). CPU time is the work
+    itself; wall time also counts waiting for a busy machine's other processes."""
+    wall, cpu = [], []
     for _ in range(runs):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         work()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times), max(times)
+        cpu.append((time.process_time() - start_cpu) * 1000)
+        wall.append((time.perf_counter() - start) * 1000)
+    return statistics.median(wall), statistics.median(cpu), max(wall)
 
 
 def build_32_cards(target: Path) -> Path:
@@ -113,7 +117,7 @@ def main() -> int:
         capture_output=True, text=True, check=True, cwd=REPO,
     )  # fmt: skip
     load_knowledge()
-    rows: list[tuple[str, float, float]] = []
+    rows: list[tuple[str, float, float, float]] = []
     for capture in sorted(CAPTURES.glob("*.txt")):
         detect_capture(capture)  # warm
         rows.append(
@@ -140,11 +144,12 @@ def main() -> int:
             ("stagebox detect (this machine)", *cli_wall_ms(["detect"], cli_runs, hyper)),
         ]  # fmt: skip
 
-    width = max(len(r[0]) for r in rows + [(c[0], 0, 0) for c in cli])
-    print(f"{'work per machine (in process, warm)':<{width}}  median ms    max ms")
-    for name, med, worst in rows:
-        flag = "" if med < TARGET_MS else "  OVER TARGET"
-        print(f"{name:<{width}}  {med:9.2f}  {worst:8.2f}{flag}")
+    width = max(len(r[0]) for r in rows + [(c[0], 0, 0, 0) for c in cli])
+    print(f"load average while measuring: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
+    print(f"{'work per machine (in process, warm)':<{width}}  wall ms   CPU ms   max wall")
+    for name, wall, cpu, worst_wall in rows:
+        flag = "" if cpu < TARGET_MS else "  OVER TARGET"
+        print(f"{name:<{width}}  {wall:7.2f}  {cpu:7.2f}  {worst_wall:8.2f}{flag}")
     print()
     print(
         f"first detection in a fresh process (imports + knowledge base): {float(first.stdout):.1f} ms"
@@ -153,8 +158,8 @@ def main() -> int:
     print(f"{'whole command (wall, interpreter start included)':<{width}}  median ms    tool")
     for name, med, tool in cli:
         print(f"{name:<{width}}  {med:9.1f}    {tool}")
-    worst = max(r[1] for r in rows)
-    print(f"\ntarget: < {TARGET_MS:.0f} ms of work per machine; slowest median {worst:.2f} ms: "
+    worst = max(r[2] for r in rows)
+    print(f"\ntarget: < {TARGET_MS:.0f} ms of work (CPU) per machine; slowest median {worst:.2f} ms: "
           f"{'OK' if worst < TARGET_MS else 'MISSED'}")  # fmt: skip
     return 0 if worst < TARGET_MS else 1
 
