@@ -7,7 +7,7 @@ listings it finds, in paste order, instead of merging them itself.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
@@ -50,3 +50,24 @@ def runs(lines: list[Line], is_member: Callable[[str], bool]) -> Iterator[tuple[
         current, cut = [], False
     if current:
         yield current, cut
+
+
+def choose(
+    listings: Sequence[Listing[T]], score: Callable[[Listing[T]], int] | None = None
+) -> Listing[T] | None:
+    """The listing that describes the machine: whole ones first, then best agreement with
+    the anchor, then the last in the paste."""
+    if not listings:
+        return None
+    pool = [item for item in listings if item.complete] or list(listings)
+    return max(pool, key=lambda item: (score(item) if score else 0, item.start))
+
+
+def repeat_note(what: str, listings: Sequence[Listing], chosen: Listing | None) -> list[str]:
+    if len(listings) < 2 or chosen is None:
+        return []
+    position = listings.index(chosen) + 1
+    return [
+        f"{what} appears {len(listings)} times; listing {position} of {len(listings)} "
+        "describes the machine (the last whole one that agrees with the card list)"
+    ]

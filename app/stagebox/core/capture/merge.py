@@ -25,51 +25,35 @@ empty list) needs a listing that would have shown it.
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Sequence
-from typing import TypeVar
+from collections.abc import Callable
 
-from stagebox.core.capture import alsainfo, aplay, cards, lspci, lsusb, procfs_lines, system
-from stagebox.core.capture.listing import Listing
+from stagebox.core import procfs
+from stagebox.core.capture import alsainfo, aplay, cards, procfs_lines
+from stagebox.core.capture.listing import Listing, choose, repeat_note
+from stagebox.core.capture.merge_system import apply_system
+from stagebox.core.capture.merge_usb import apply_pci_and_bindings, apply_usb
 from stagebox.core.capture.sections import Block
 from stagebox.core.facts import (
     CardFacts,
     Direction,
     MachineFacts,
-    PciDeviceFacts,
     PcmDevice,
     StreamInfo,
-    UsbDeviceFacts,
 )
 
-T = TypeVar("T")
-
-
-def choose(
-    listings: Sequence[Listing[T]], score: Callable[[Listing[T]], int] | None = None
-) -> Listing[T] | None:
-    """The listing that describes the machine: whole ones first, then best agreement with
-    the anchor, then the last in the paste."""
-    if not listings:
-        return None
-    pool = [item for item in listings if item.complete] or list(listings)
-    return max(pool, key=lambda item: (score(item) if score else 0, item.start))
-
-
-def _repeat_note(what: str, listings: Sequence[Listing], chosen: Listing | None) -> list[str]:
-    if len(listings) < 2 or chosen is None:
-        return []
-    position = listings.index(chosen) + 1
-    return [
-        f"{what} appears {len(listings)} times; listing {position} of {len(listings)} "
-        "describes the machine (the last whole one that agrees with the card list)"
-    ]
+#: Start of the note saying a paste has no listing of one direction; the detector reads it
+#: ("records: unknown" instead of "no") - keep the wording stable.
+NO_LISTING_NOTE = {
+    Direction.PLAYBACK: "no aplay -l listing",
+    Direction.CAPTURE: "no arecord -l listing",
+}
 
 
 def build_facts(blocks: list[Block]) -> MachineFacts:
     facts = MachineFacts(source="capture")
     card_listings = cards.find_card_listings(blocks)
     anchor = choose(card_listings)
-    facts.notes += _repeat_note("/proc/asound/cards", card_listings, anchor)
+    facts.notes += repeat_note("/proc/asound/cards", card_listings, anchor)
     facts.cards = copy.deepcopy(anchor.data) if anchor else []
 
     if anchor is None:
@@ -81,9 +65,9 @@ def build_facts(blocks: list[Block]) -> MachineFacts:
     _apply_card_usb_ids(facts, blocks)
     _apply_streams(facts, blocks)
     _apply_proc_devices(facts, blocks)
-    _apply_usb(facts, blocks)
-    _apply_pci_and_bindings(facts, blocks)
-    _apply_system(facts, blocks, card_listings)
+    apply_usb(facts, blocks)
+    apply_pci_and_bindings(facts, blocks)
+    apply_system(facts, blocks, card_listings)
     facts.cards.sort(key=lambda card: card.index)
     return facts
 
@@ -116,7 +100,7 @@ def _apply_aplay(facts: MachineFacts, blocks: list[Block], anchored: bool) -> No
         if best is not None:
             chosen[direction] = best
             name = "aplay -l" if direction is Direction.PLAYBACK else "arecord -l"
-            facts.notes += _repeat_note(name, pool, best)
+            facts.notes += repeat_note(name, pool, best)
     if not chosen:
         return
     if not anchored:  # no /proc/asound/cards: the cards are those aplay/arecord list
@@ -152,8 +136,9 @@ def _apply_aplay(facts: MachineFacts, blocks: list[Block], anchored: bool) -> No
             if card.pcms is None:
                 card.pcms = []  # both lists are whole and neither shows it: no PCM at all
     elif len(chosen) == 1:
-        missing = "arecord -l" if Direction.PLAYBACK in chosen else "aplay -l"
-        facts.notes.append(f"no {missing} listing: PCM devices of that direction are unknown")
+        (listed,) = chosen
+        other = Direction.CAPTURE if listed is Direction.PLAYBACK else Direction.PLAYBACK
+        facts.notes.append(f"{NO_LISTING_NOTE[other]}: PCM devices of that direction are unknown")
 
 
 def _merge_pcm(card: CardFacts, pcm: PcmDevice) -> None:
@@ -196,7 +181,7 @@ def _apply_modules(facts: MachineFacts, blocks: list[Block]) -> None:
     indexes = {card.index for card in facts.cards}
     found = cards.find_module_listings(blocks)
     best = choose(found, lambda item: -len(set(item.data) ^ indexes) if indexes else 0)
-    facts.notes += _repeat_note("/proc/asound/modules", found, best)
+    facts.notes += repeat_note("/proc/asound/modules", found, best)
     for index, module in (best.data if best else {}).items():
         card = facts.card(index)
         if card is None:
@@ -278,8 +263,6 @@ def _apply_streams(facts: MachineFacts, blocks: list[Block]) -> None:
 def _apply_proc_devices(facts: MachineFacts, blocks: list[Block]) -> None:
     devices = choose(procfs_lines.find_devices_listings(blocks))
     if devices is not None:
-        from stagebox.core import procfs
-
         pcms = procfs.pcms_from_devices(devices.data)
         midi = procfs.cards_with_kind(devices.data, "midi")
         hwdep = procfs.cards_with_kind(devices.data, "hardware dependent")
@@ -323,227 +306,3 @@ def _apply_dev_snd(facts: MachineFacts, snd: procfs_lines.DevSnd) -> None:
             card.hwdeps = list(snd.hwdeps.get(card.index, []))
         if card.has_midi is None:
             card.has_midi = card.index in snd.midis
-
-
-# -- USB ---------------------------------------------------------------------------------------
-
-
-def _apply_usb(facts: MachineFacts, blocks: list[Block]) -> None:
-    card_ids = {card.usb_id for card in facts.cards if card.usb_id}
-    card_busdevs = {card.usb_busdev for card in facts.cards if card.usb_busdev}
-
-    def agreement(listing: Listing[list[UsbDeviceFacts]]) -> int:
-        ids = {d.usb_id for d in listing.data}
-        busdevs = {f"{d.bus:03d}/{d.device:03d}" for d in listing.data if d.bus and d.device}
-        return len(card_ids & ids) + len(card_busdevs & busdevs)
-
-    found = lsusb.find_lsusb_listings(blocks)
-    best = choose(found, agreement)
-    facts.notes += _repeat_note("lsusb", found, best)
-    usb_files = choose(lsusb.find_usb_devices_files(blocks))
-    if best is not None:
-        facts.usb_devices = copy.deepcopy(best.data)
-        if not best.complete:
-            facts.notes.append("the lsusb listing is cut: other USB devices may be missing")
-    elif usb_files is not None:
-        facts.usb_devices = copy.deepcopy(usb_files.data)
-    if facts.usb_devices is None:
-        _apply_dmesg_to_cards(facts, system.find_dmesg(blocks))
-        return
-    by_busdev = {(d.bus, d.device): d for d in facts.usb_devices}
-    if usb_files is not None and best is not None:
-        for extra in usb_files.data:
-            known = by_busdev.get((extra.bus, extra.device))
-            if known is not None and known.usb_id == extra.usb_id:
-                known.speed = known.speed or extra.speed
-                known.drivers = known.drivers or extra.drivers
-                known.serial = known.serial or extra.serial
-    tree = choose(lsusb.find_lsusb_trees(blocks))
-    for node in tree.data.values() if tree else []:
-        device = by_busdev.get((node.bus, node.device))
-        if device is not None:
-            device.speed = device.speed or node.speed
-            for driver in node.drivers:
-                if driver not in device.drivers:
-                    device.drivers.append(driver)
-    dmesg = system.find_dmesg(blocks)
-    for seen in dmesg.devices.values():
-        device = by_busdev.get((seen.bus, seen.address or -1))
-        if device is not None and (seen.usb_id is None or seen.usb_id == device.usb_id):
-            device.speed = device.speed or seen.speed
-            device.port_path = device.port_path or seen.port_path
-    for device in facts.usb_devices:
-        if device.bus is not None and device.controller is None:
-            device.controller = dmesg.bus_controllers.get(device.bus)
-    _link_cards_and_devices(facts)
-    _link_by_driver(facts)
-    _apply_dmesg_to_cards(facts, dmesg)
-
-
-def _link_cards_and_devices(facts: MachineFacts) -> None:
-    for card in facts.cards:
-        device = _device_of_card(card, facts.usb_devices or [])
-        if device is None:
-            continue
-        card.usb_id = card.usb_id or device.usb_id
-        card.usb_speed = card.usb_speed or device.speed
-        device.speed = device.speed or card.usb_speed
-        card.controller = card.controller or device.controller
-        device.controller = device.controller or card.controller
-        card.usb_port_path = card.usb_port_path or device.port_path
-
-
-def _device_of_card(card: CardFacts, devices: list[UsbDeviceFacts]) -> UsbDeviceFacts | None:
-    """The USB device a card sits on, when the paste makes it certain."""
-    if card.usb_busdev:
-        bus, _, dev = card.usb_busdev.partition("/")
-        for device in devices:
-            if (device.bus, device.device) == (int(bus), int(dev)):
-                return device
-        return None
-    if card.usb_id:
-        same = [d for d in devices if d.usb_id == card.usb_id]
-        if len(same) == 1:  # one device with that id: it is this card's
-            return same[0]
-    return None
-
-
-def _link_by_driver(facts: MachineFacts) -> None:
-    """One snd-usb-audio card and one USB device that /proc/bus/usb/devices (or lsusb -t)
-    shows bound to snd-usb-audio: they are the same device."""
-    devices = [
-        d
-        for d in facts.usb_devices or []
-        if any(driver.replace("_", "-") == "snd-usb-audio" for driver in d.drivers)
-    ]
-    usb_audio_cards = [c for c in facts.cards if c.driver == "USB-Audio"]
-    if len(devices) != 1 or len(usb_audio_cards) != 1:
-        return
-    card, device = usb_audio_cards[0], devices[0]
-    if card.usb_id in (None, device.usb_id):
-        card.usb_id = device.usb_id
-        card.usb_speed = card.usb_speed or device.speed
-        device.controller = device.controller or card.controller
-        device.speed = device.speed or card.usb_speed
-
-
-def _apply_dmesg_to_cards(facts: MachineFacts, dmesg: system.DmesgFacts) -> None:
-    """A card whose longname states bus/device ("at 008/008") meets dmesg's "new full speed
-    USB device ... address 8" on bus 8: that gives its speed, port and controller."""
-    for card in facts.cards:
-        if not card.usb_busdev:
-            continue
-        bus, _, dev = card.usb_busdev.partition("/")
-        for seen in dmesg.devices.values():
-            if (seen.bus, seen.address) == (int(bus), int(dev)):
-                card.usb_speed = card.usb_speed or seen.speed
-                card.usb_port_path = card.usb_port_path or seen.port_path
-        card.controller = card.controller or dmesg.bus_controllers.get(int(bus))
-    for driver, address in dmesg.removed_controllers:
-        facts.notes.append(f"dmesg: {driver} released {address} (its USB bus went away)")
-    for message in dmesg.messages:
-        facts.notes.append(f"dmesg: {message}")
-
-
-# -- PCI and host controller bindings ------------------------------------------------------------
-
-
-def _apply_pci_and_bindings(facts: MachineFacts, blocks: list[Block]) -> None:
-    found = lspci.find_lspci_listings(blocks)
-    if found:
-        merged: dict[str, PciDeviceFacts] = {}
-        for listing in found:
-            facts.notes += listing.notes
-            for device in listing.data:
-                known = merged.get(device.slot)
-                if known is None:
-                    merged[device.slot] = copy.deepcopy(device)
-                    continue
-                for name in ("class_code", "vendor_device", "description", "driver"):
-                    if getattr(device, name) is not None:
-                        setattr(known, name, getattr(device, name))
-                known.controller_type = device.controller_type or known.controller_type
-        facts.pci_devices = sorted(merged.values(), key=lambda d: d.slot)
-    bindings: dict[str, list[str]] = {}
-    for device in facts.pci_devices or []:
-        if device.controller_type is not None and device.driver:
-            bindings.setdefault(device.driver, []).append(device.slot)
-    for folder in sorted(system.find_driver_folders(blocks), key=lambda item: item.start):
-        data = folder.data
-        bindings[data.driver] = [] if data.missing else list(data.addresses)
-        if data.missing:
-            facts.notes.append(f"/sys/bus/pci/drivers/{data.driver} does not exist: not loaded")
-    for unbind in system.find_unbinds(blocks):
-        driver, address, action = unbind.data
-        if action == "unbind":
-            facts.notes.append(
-                f"the paste unbinds {address} from {driver}: it was bound to {driver} before"
-            )
-        else:
-            facts.notes.append(f"the paste binds {address} to {driver}")
-    if bindings:
-        facts.hcd_bindings = bindings
-
-
-# -- kernel, modules, ALSA state, config, jack -----------------------------------------------------
-
-_KERNEL_SOURCE_RANK = {"uname": 3, "alsa-info": 3, "dmesg": 2, "bare line": 1}
-
-
-def _apply_system(
-    facts: MachineFacts, blocks: list[Block], card_listings: list[Listing[list[CardFacts]]]
-) -> None:
-    kernels = system.find_kernel_facts(blocks, facts.notes)
-    if kernels:
-        best_kernel = max(kernels, key=lambda k: (_KERNEL_SOURCE_RANK[k.data.source], k.start))
-        facts.kernel = best_kernel.data.release
-    versions = alsainfo.find_driver_versions(blocks) + procfs_lines.find_alsa_versions(blocks)
-    if versions:
-        facts.alsa_driver_version = max(versions, key=lambda v: v.start).data
-        if facts.kernel is None:
-            facts.kernel = alsainfo.kernel_from_driver_version(facts.alsa_driver_version)
-    lsmods = system.find_lsmod_listings(blocks)
-    best = choose(lsmods)
-    if best is not None:
-        facts.modules = list(best.data)
-        if not best.complete:
-            facts.notes.append(f"'{best.title}' lists only some of the loaded modules")
-    asoundrc = choose(alsainfo.find_asoundrc(blocks))
-    if asoundrc is not None:
-        facts.user_asoundrc = asoundrc.data
-    facts.jack_log = system.find_jack_log(blocks)
-    for options in alsainfo.find_modprobe_options(blocks)[-1:]:
-        if options.data:
-            facts.notes.append("modprobe options: " + "; ".join(options.data))
-    for servers in alsainfo.find_sound_servers(blocks)[-1:]:
-        running = [s.name for s in servers.data if s.running]
-        if running:
-            facts.notes.append("sound servers running: " + ", ".join(running))
-    for message in system.find_firmware_messages(blocks):
-        facts.notes.append(f"firmware loader: {message}")
-    missing = system.find_missing_files(blocks)
-    for item in missing:
-        facts.notes.append(f"the paste says {item.data} does not exist")
-    facts.alsa_loaded = _alsa_loaded(facts, blocks, card_listings, missing)
-
-
-def _alsa_loaded(
-    facts: MachineFacts,
-    blocks: list[Block],
-    card_listings: list[Listing[list[CardFacts]]],
-    missing: list[Listing[str]],
-) -> bool | None:
-    if facts.cards or card_listings or any(card.module for card in facts.cards):
-        return True
-    if cards.find_module_listings(blocks) or any(
-        listing.data for listing in cards.find_loaded_alsa_modules(blocks)
-    ):
-        return True
-    if facts.modules and any(name == "snd" or name.startswith("snd_") for name in facts.modules):
-        return True
-    if any(item.data.rstrip("/") in ("/proc/asound", "/proc/asound/cards") for item in missing):
-        return False
-    whole_lsmod = [item for item in system.find_lsmod_listings(blocks) if item.complete]
-    if whole_lsmod:
-        return False  # a whole module list without any snd module: ALSA is not loaded
-    return None

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from stagebox.core import procfs
 from stagebox.core.capture.listing import Listing, runs
 from stagebox.core.capture.sections import Block
-from stagebox.core.facts import StreamInfo
+from stagebox.core.facts import PcmDevice, StreamInfo
 
 _KNOWN_KINDS = (
     "control|ctl|sequencer|timer|digital audio playback|digital audio capture|raw midi"
@@ -39,8 +39,8 @@ def find_devices_listings(blocks: list[Block]) -> list[Listing[list[procfs.Devic
     return found
 
 
-def find_pcm_listings(blocks: list[Block]) -> list[Listing[dict]]:
-    found: list[Listing[dict]] = []
+def find_pcm_listings(blocks: list[Block]) -> list[Listing[dict[int, list[PcmDevice]]]]:
+    found: list[Listing[dict[int, list[PcmDevice]]]] = []
     for block in blocks:
         for lines, cut in runs(block.lines, lambda t: bool(_PCM_LINE.match(t))):
             pcms = procfs.parse_pcm("\n".join(line.text for line in lines))
