@@ -120,3 +120,15 @@ def test_check_on_the_fake_machines(run_cli, name: str, check_id: str, status: s
     assert not [i for i in by_id if i.startswith("error.")]
     assert by_id[check_id]["status"] == status, by_id[check_id]
     assert result.code == (1 if data["summary"]["problem"] else 0)
+
+
+def test_a_check_that_cannot_read_its_data_does_not_stop_the_others(tree: Tree) -> None:
+    # /proc/mounts as a directory: reading it fails; the file-system check reports "not
+    # readable" and every other check still runs
+    (tree.path / "proc/mounts").mkdir(parents=True)
+    (tree.path / "proc/interrupts").mkdir(parents=True)
+    results = run_checks(tree.root, uid=1000, groups=[1000], rtprio=(0, 0), memlock=(0, 0))
+    assert len(results) == len(ALL_CHECKS)
+    by_id = {r.id: r for r in results}
+    assert by_id["storage.filesystems"].status is Status.NOT_APPLICABLE
+    assert by_id["irq.sharing"].status is Status.NOT_APPLICABLE

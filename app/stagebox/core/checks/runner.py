@@ -75,9 +75,10 @@ def run_checks(
 def _run_one(check: Check, ctx: CheckContext) -> CheckResult:
     try:
         return check(ctx)
-    except (OSError, ValueError, KeyError, AttributeError, TypeError) as exc:
-        # A check must never take the others down; say what could not be read instead.
-        log.debug("check %s failed", check.__name__, exc_info=True)
+    except (OSError, ValueError, KeyError, IndexError) as exc:
+        # Odd machine data must not take the other checks down; say what could not be read.
+        log.warning("check %s could not run: %s", check.__name__, exc)
+        log.debug("details", exc_info=True)
         name = check.__name__.removeprefix("check_").replace("_", " ")
         return CheckResult(
             f"error.{check.__name__.removeprefix('check_')}",
