@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QWizard
+from PySide6.QtWidgets import QPushButton, QWizard
 from stagebox.core import autostart
 from stagebox.core.jack.profiles import ProfileStore
 from stagebox.core.journal import Journal
@@ -289,3 +289,35 @@ def test_pages_reflow_at_800x600(make_wizard, root: str) -> None:  # type: ignor
         scroll = page.findChild(QScrollArea)
         assert scroll.horizontalScrollBar().maximum() == 0, f"page {page_id} is too wide"
         assert w.width() <= 800 and w.height() <= 600
+
+
+# -- JACK settings found from other tools ----------------------------------------------------
+def test_settings_from_jackdrc_and_qjackctl_are_offered(make_wizard, qtbot) -> None:  # type: ignore[no-untyped-def]
+    paths = UserPaths.from_env()
+    paths.jackdrc.write_text("/usr/bin/jackd -P70 -dalsa -dhw:0 -r44100 -p128 -n3\n")
+    paths.qjackctl_conf.parent.mkdir(parents=True)
+    paths.qjackctl_conf.write_text(
+        "[Presets]\nDefPreset=Studio\nPreset1=Studio\n\n[Settings]\nDriver=alsa\n"
+        "Interface=hw:0\nSampleRate=48000\nFrames=256\nPeriods=2\n"
+        "Studio\\Driver=alsa\nStudio\\Interface=hw:1\nStudio\\SampleRate=96000\n"
+        "Studio\\Frames=64\nStudio\\Periods=3\n"
+    )
+    w = make_wizard("scarlett-18i20-xhci")
+    w.next()
+    w.next()
+    page = w.jack_page
+    buttons = {b.text(): b for b in page.findChildren(QPushButton)}
+    labels = [text for text in buttons if "QjackCtl" in text or "jackdrc" in text]
+    assert labels == [
+        "Use QjackCtl preset “(default)”",
+        "Use QjackCtl preset “Studio”",
+        "Use the settings in ~/.jackdrc",
+    ]
+    click(qtbot, buttons["Use the settings in ~/.jackdrc"])
+    s = w.settings
+    assert (s.rate, s.period, s.periods, s.priority) == (44100, 128, 3, 70)
+    assert s.device == "hw:USB"  # the interface found now, not the old hw:0
+    assert "8.7 ms" in page.latency.text() and "-r44100" in page.imported.text()
+    click(qtbot, buttons["Use QjackCtl preset “Studio”"])
+    assert (w.settings.rate, w.settings.period, w.settings.periods) == (96000, 64, 3)
+    assert w.settings.device == "hw:USB"

@@ -31,6 +31,13 @@ class Overview:
         """Other cards JACK could still run on when the user asks for it (onboard sound)."""
         return [c for c in self.others if c.kind is Kind.ONBOARD and usable_for_jack(c)]
 
+    @property
+    def offer_fallback(self) -> bool:
+        """Offer the onboard sound only when no interface is there at all: an interface
+        without a card yet is to be fixed, not replaced."""
+        usable = any(usable_for_jack(c) for c in self.interfaces)
+        return not usable and not self.cardless and bool(self.fallbacks)
+
 
 def usable_for_jack(card: Card) -> bool:
     return card.jack_device is not None and card.access is not Access.NONE
@@ -77,7 +84,12 @@ class FixStep:
 
 
 #: Findings whose fix is something the user must run (Stagebox never does it silently).
-MANUAL_FINDINGS = ("firmware_required", "native_driver_not_loaded", "driver_not_bound")
+MANUAL_FINDINGS = (
+    "firmware_required",
+    "native_driver_not_loaded",
+    "driver_not_bound",
+    "device_busy",
+)
 #: Checks (core.checks ids) about realtime rights; a problem there becomes a manual step.
 REALTIME_CHECK_PREFIXES = ("limits.", "user.")
 

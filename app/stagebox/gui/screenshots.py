@@ -5,9 +5,10 @@ show the finished pages."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QSystemTrayIcon, QWidget
 
 from stagebox.core.errors import StageboxError
 from stagebox.core.paths import UserPaths
@@ -60,8 +61,33 @@ def save_tray(root: SystemRoot, paths: UserPaths, out: Path) -> list[Path]:
     saved.append(_save(fallback.window, out / "6-tray-window.png"))
     fallback.window.close()
     if tray.tray is not None:
+        if QSystemTrayIcon.isSystemTrayAvailable():  # a real tray host (e.g. trayer on Xvfb)
+            saved.append(_save_tray_on_desktop(tray, out / "7-tray-on-desktop.png"))
         tray.tray.hide()
     return saved
+
+
+def _save_tray_on_desktop(tray: Any, path: Path) -> Path:
+    """The icon in the panel with its menu open, as the screen shows it."""
+    from PySide6.QtCore import QElapsedTimer
+    from PySide6.QtGui import QGuiApplication
+
+    assert tray.tray is not None
+    tray.tray.show()
+    timer = QElapsedTimer()
+    timer.start()
+    while tray.tray.geometry().isEmpty() and timer.elapsed() < 3000:
+        QCoreApplication.processEvents()  # the tray host embeds the icon asynchronously
+    place = tray.tray.geometry().bottomLeft()
+    tray.menu.popup(place)
+    while timer.elapsed() < 3500:
+        QCoreApplication.processEvents()
+    screen = QGuiApplication.primaryScreen()
+    shot = screen.grabWindow(0)
+    tray.menu.hide()
+    if not shot.save(str(path)):
+        raise StageboxError(f"could not write {path}", "check that the directory is writable")
+    return path
 
 
 def save_all(root: SystemRoot, paths: UserPaths, out: Path) -> list[Path]:

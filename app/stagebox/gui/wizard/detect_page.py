@@ -61,15 +61,11 @@ class DetectPage(Page):
         self.no_interface = wrapped(t(texts.DETECT_NO_INTERFACE))
         self.use_onboard = QCheckBox(t(texts.DETECT_USE_ONBOARD))
         self.use_onboard.toggled.connect(self._onboard_toggled)
-        for widget in (
-            self.interfaces_heading,
-            self.interface_list,
-            self.no_interface,
-            self.use_onboard,
-        ):
+        for widget in (self.interfaces_heading, self.interface_list, self.no_interface):
             self.body.addWidget(widget)
         self.dynamic = QVBoxLayout()  # rebuilt on every scan: cardless, others, findings
         self.body.addLayout(self.dynamic)
+        self.body.addWidget(self.use_onboard)
         row = QHBoxLayout()
         self.rescan = QPushButton(t(texts.DETECT_RESCAN))
         self.rescan.clicked.connect(lambda: self.setup.start_detection())
@@ -100,9 +96,8 @@ class DetectPage(Page):
         self.show_busy(False)
         view = wizard_flow.overview(result)
         self._fill_interfaces(view.interfaces)
-        has_usable = any(wizard_flow.usable_for_jack(c) for c in view.interfaces)
         self.no_interface.setVisible(not view.interfaces and not view.cardless)
-        self.use_onboard.setVisible(not has_usable and bool(view.fallbacks))
+        self.use_onboard.setVisible(view.offer_fallback)
         if view.cardless:
             self.dynamic.addWidget(heading(t(texts.DETECT_CARDLESS)))
             for device in view.cardless:

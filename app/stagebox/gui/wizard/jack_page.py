@@ -69,6 +69,7 @@ class JackPage(Page):
         self.realtime = QCheckBox(t(texts.JACK_REALTIME))
         self.priority = QSpinBox()
         self.priority.setRange(0, 95)
+        self.priority.setSpecialValueText(t(texts.JACK_PRIORITY_DEFAULT))
         self.server_name = QLineEdit()
         adv.addRow(t(texts.JACK_DRIVER), self.driver)
         adv.addRow(self.realtime)

@@ -38,6 +38,8 @@ class TestPage(Page):
         self.signals.server_gone.connect(self._server_gone)
         self.watch: Any = None
         self.controller: Any = None
+        self.command = wrapped(selectable=True)
+        self.body.addWidget(self.command)
         row = QHBoxLayout()
         self.start_button = QPushButton(t(texts.TEST_START))
         self.stop_button = QPushButton(t(texts.TEST_STOP))
@@ -69,6 +71,7 @@ class TestPage(Page):
         self.autostart_note.setText(t(texts.TEST_AUTOSTART_MINE) if mine else "")
         self.autostart_note.setVisible(mine)
         self.finish_hint.setText(t(texts.TEST_FINISH_HINT, name=self.profile_name()))
+        self.command.setText(t(texts.TEST_COMMAND, line=self.setup.settings.to_line()))
         self._show()
 
     def cleanupPage(self) -> None:  # noqa: N802 (Qt name): going Back stops the test server
