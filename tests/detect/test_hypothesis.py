@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from stagebox.core.detect import detect_facts
+from stagebox.core.facts import CardFacts, MachineFacts, PcmDevice, UsbDeviceFacts
 from stagebox.core.live import read_live_facts
 from stagebox.core.model import DetectionResult
 from stagebox.core.sysroot import SystemRoot
@@ -97,3 +99,62 @@ def test_binary_cards_file_never_raises(machine: Path, raw: bytes) -> None:
         assert result.alsa.value == "loaded"
     finally:
         cards.write_bytes(saved)
+
+
+_text = st.none() | st.text(max_size=40)
+_usb_id = (
+    st.none() | st.from_regex(r"[0-9a-f]{4}:[0-9a-f]{4}", fullmatch=True) | st.text(max_size=12)
+)
+_cards = st.builds(
+    CardFacts,
+    index=st.integers(0, 31),
+    id=st.text(min_size=1, max_size=15),
+    driver=_text,
+    name=_text,
+    longname=_text,
+    module=st.none() | st.sampled_from(["snd_usb_audio", "snd_usb_us122l", "snd_hdsp", "x"]),
+    usb_id=_usb_id,
+    usb_busdev=st.none() | st.from_regex(r"\d{3}/\d{3}", fullmatch=True),
+    usb_speed=st.none() | st.sampled_from(["full", "high", "super"]),
+    pcms=st.none()
+    | st.lists(
+        st.builds(
+            PcmDevice,
+            device=st.integers(0, 9),
+            name=_text,
+            playback=st.booleans(),
+            capture=st.booleans(),
+        ),
+        max_size=3,
+    ),  # fmt: skip
+    has_midi=st.none() | st.booleans(),
+)
+_usb = st.builds(
+    UsbDeviceFacts,
+    usb_id=st.from_regex(r"(0644|1604|1235|046d|194f|1d6b):[0-9a-f]{4}", fullmatch=True),
+    bus=st.none() | st.integers(1, 9),
+    device=st.none() | st.integers(1, 127),
+    name=_text,
+    speed=st.none() | st.sampled_from(["full", "high"]),
+    controller=st.none() | st.sampled_from(["0000:00:1a.7", "0000:00:14.0"]),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    cards=st.lists(_cards, max_size=5),
+    usb=st.none() | st.lists(_usb, max_size=4),
+    kernel=st.none() | st.sampled_from(["6.1.0-13-amd64", "6.18.0", "2.6.28", "garbage"]),
+    alsa=st.none() | st.booleans(),
+)
+def test_classifier_never_raises_on_odd_facts(cards, usb, kernel, alsa) -> None:
+    facts = MachineFacts(source="capture", cards=cards, usb_devices=usb, kernel=kernel,
+                         alsa_loaded=alsa)  # fmt: skip
+    result = detect_facts(facts)
+    assert len(result.cards) == len(cards)
+    for card in result.cards:
+        if card.access.value == "usb_stream":
+            assert card.jack_device and " " not in card.jack_device
+        if card.access.value == "none":
+            assert card.jack_device is None
+    assert json.loads(result.to_json())["schema"] == 1

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TextIO
 
 from stagebox.cli.context import Context
-from stagebox.core.errors import ExitCode, InputError
+from stagebox.core.errors import ExitCode, InputError, StageboxError
 from stagebox.core.model import Access, Card, DetectionResult, Finding, Kind, Severity
 
 log = logging.getLogger(__name__)
@@ -51,17 +51,28 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
     from stagebox.core.detect import detect_capture, detect_live
+    from stagebox.core.knowledge import KnowledgeError
 
     if args.capture and getattr(args, "root", None):
         raise InputError("--capture and --root both name a machine", "give only one of them")
     try:
         result = detect_capture(Path(args.capture)) if args.capture else detect_live(ctx.root)
-    except InputError:
+    except StageboxError:
         raise
+    except KnowledgeError as exc:
+        raise StageboxError(
+            f"the device knowledge base is broken: {exc}", "reinstall stagebox"
+        ) from exc
     except (OSError, ValueError, UnicodeError) as exc:  # odd /proc or /sys we did not foresee
         log.debug("detect failed", exc_info=True)
         raise InputError(
             f"cannot read the machine's sound information ({type(exc).__name__}: {exc})",
+            "run again with -v and report the output",
+        ) from exc
+    except Exception as exc:  # a detector bug must not end in a traceback
+        log.debug("detect failed", exc_info=True)
+        raise StageboxError(
+            f"detection failed ({type(exc).__name__}: {exc})",
             "run again with -v and report the output",
         ) from exc
     if args.json:
