@@ -153,3 +153,22 @@ def test_stop_when_nothing_runs(run_cli, server_name: str) -> None:  # type: ign
     done = run_cli("jack", "stop", "--server-name", server_name)
     assert done.code == 0 and "JACK was not running" in done.out
     assert time.time() > 0 and os.getpid() > 0
+
+
+def test_args_defaults_from_the_detected_interface(run_cli) -> None:  # type: ignore[no-untyped-def]
+    def args_for(root: str, *extra: str):  # type: ignore[no-untyped-def]
+        return run_cli("--root", str(ROOTS / root), "jack", "args", *extra)
+
+    assert (
+        args_for("us122l-ich5").out.strip()
+        == "jackd -dalsa -r48000 -p512 -n2 -D -Cus-122l -Pus-122l"
+    )
+    assert args_for("scarlett-18i20-xhci").out.strip() == "jackd -dalsa -dhw:USB -r48000 -p256 -n2"
+    # the US-144 of capture 03 runs at full speed: capture 03's -p64 @ 44.1 kHz is refused
+    small = args_for("us144-uhci-after-unbind", "--rate", "44100", "--period", "64")
+    assert small.code == 1
+    assert "below the 96-frame minimum" in small.err and "nearest valid: 128" in small.err
+    fast = args_for("us144-uhci-after-unbind", "--rate", "96000")
+    assert fast.code == 1 and "needs USB high speed" in fast.err
+    onboard = args_for("onboard-only")
+    assert onboard.code == 0 and onboard.out.startswith("jackd -dalsa -dhw:")

@@ -84,14 +84,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     actions = parser.add_subparsers(dest="jack_action", metavar="ACTION", required=True)
 
-    start = actions.add_parser("start", help="start JACK and return once it is ready")
-    _settings_args(start)
+    settings = _settings_parent()
+    start = actions.add_parser(
+        "start", help="start JACK and return once it is ready", parents=[settings]
+    )
     start.add_argument("--foreground", action="store_true", help="stay until JACK ends")
     start.add_argument("--json", action="store_true", help="machine-readable status")
     start.set_defaults(func=run_start)
 
-    restart = actions.add_parser("restart", help="stop and start again (period: changed live)")
-    _settings_args(restart)
+    restart = actions.add_parser(
+        "restart", help="stop and start again (period: changed live)", parents=[settings]
+    )
     restart.add_argument("--json", action="store_true", help="machine-readable status")
     restart.set_defaults(func=run_restart)
 
@@ -105,8 +108,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     status.add_argument("--json", action="store_true", help="machine-readable status")
     status.set_defaults(func=run_status)
 
-    args = actions.add_parser("args", help="print the jackd command line (starts nothing)")
-    _settings_args(args)
+    args = actions.add_parser(
+        "args", help="print the jackd command line (starts nothing)", parents=[settings]
+    )
     args.add_argument("--json", action="store_true", help="argv and settings as JSON")
     args.set_defaults(func=run_args)
 
@@ -115,8 +119,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     imp.add_argument("--json", action="store_true", help="machine-readable list")
     imp.set_defaults(func=run_import)
 
-    write = actions.add_parser("write-jackdrc", help="write ~/.jackdrc (undo: `jack undo`)")
-    _settings_args(write)
+    write = actions.add_parser(
+        "write-jackdrc", help="write ~/.jackdrc (undo: `jack undo`)", parents=[settings]
+    )
     write.set_defaults(func=run_write_jackdrc)
 
     undo = actions.add_parser("undo", help="put ~/.jackdrc back as it was")
@@ -133,17 +138,21 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     cleanup.set_defaults(func=run_cleanup)
 
-    _profiles_parser(actions)
+    _profiles_parser(actions, settings)
 
 
-def _profiles_parser(actions: argparse._SubParsersAction) -> None:
+def _profiles_parser(
+    actions: argparse._SubParsersAction, settings: argparse.ArgumentParser
+) -> None:
     profiles = actions.add_parser("profiles", help="named settings, bound to a device")
     what = profiles.add_subparsers(dest="profiles_action", metavar="ACTION", required=True)
     what.add_parser("list", help="list the profiles").set_defaults(func=run_profiles_list)
     show = what.add_parser("show", help="show one profile")
     show.add_argument("name")
     show.set_defaults(func=run_profiles_show)
-    save = what.add_parser("save", help="save settings (the options below) as a profile")
+    save = what.add_parser(
+        "save", help="save settings (the options below) as a profile", parents=[settings]
+    )
     save.add_argument("name")
     save.add_argument(
         "--bind",
@@ -151,7 +160,6 @@ def _profiles_parser(actions: argparse._SubParsersAction) -> None:
         help="bind it to this card (ALSA id or index; remembered by USB id + serial or "
         "port, or PCI slot), so it is proposed whenever that device is plugged in",
     )
-    _settings_args(save, with_preset=True)
     save.set_defaults(func=run_profiles_save)
     delete = what.add_parser("delete", help="delete a profile")
     delete.add_argument("name")
@@ -161,21 +169,31 @@ def _profiles_parser(actions: argparse._SubParsersAction) -> None:
     )
 
 
-def _settings_args(parser: argparse.ArgumentParser, *, with_preset: bool = True) -> None:
+def _settings_parent() -> argparse.ArgumentParser:
+    """The settings options, built once and shared by every action that takes them."""
+    parser = argparse.ArgumentParser(add_help=False)
+    _settings_args(parser)
+    return parser
+
+
+def _settings_args(parser: argparse.ArgumentParser) -> None:
     source = parser.add_mutually_exclusive_group()
     source.add_argument(
         "--settings",
         metavar="FILE",
         help="settings file: a profile (JSON) or a jackd command line (like ~/.jackdrc)",
     )
-    if with_preset:
-        source.add_argument(
-            "--preset", metavar="NAME", help="a Stagebox profile or a QjackCtl preset"
-        )
+    source.add_argument("--preset", metavar="NAME", help="a Stagebox profile or a QjackCtl preset")
     group = parser.add_argument_group("JACK settings (QjackCtl's setup fields)")
     for option, dest, kind, text in _VALUE_OPTIONS:
-        group.add_argument(option, dest=f"set_{dest}", type=kind, help=text)
+        metavar = "N" if kind is int else option.rsplit("-", 1)[-1].upper()
+        group.add_argument(option, dest=f"set_{dest}", type=kind, metavar=metavar, help=text)
     for option, dest, text in _BOOL_OPTIONS:
+        if option.startswith("--no-"):  # already a negative: a plain switch
+            group.add_argument(
+                option, dest=f"set_{dest}", action="store_const", const=True, help=text
+            )
+            continue
         group.add_argument(
             option, dest=f"set_{dest}", action=argparse.BooleanOptionalAction, help=text
         )
@@ -314,7 +332,11 @@ def _detect(ctx: Context) -> DetectionResult | None:
 
 
 def _main_interface(result: DetectionResult) -> Card | None:
+    """The audio interface to use; the onboard sound when there is no interface."""
+    from stagebox.core.model import Kind
+
     usable = [c for c in result.interfaces() if c.jack_device]
+    usable += [c for c in result.cards if c.kind is Kind.ONBOARD and c.jack_device]
     return usable[0] if usable else None
 
 

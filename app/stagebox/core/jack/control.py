@@ -26,7 +26,6 @@ from stagebox.core.errors import StageboxError
 from stagebox.core.jack import client as jack_client
 from stagebox.core.jack import system
 from stagebox.core.jack.explain import BLOCKING, Explanation, count_xruns, explain_log
-from stagebox.core.jack.hooks import run_hook
 from stagebox.core.jack.preflight import PreflightIssue, advisories, preflight
 from stagebox.core.jack.settings import JackSettings, latency_ms
 from stagebox.core.paths import UserPaths
@@ -229,21 +228,10 @@ class JackController:
                     issues=issues,
                 )
             warnings += [i.message for i in issues]
-        proc, log_path, facts = self._spawn_until_ready(
-            settings, retry_busy=True, warnings=warnings if check else None
+        proc, record, facts = self._spawn_until_ready(
+            settings, retry_busy=True, warnings=warnings if check else None, extra=(preset, on_stop)
         )
-        record = ServerRecord(
-            server_name=system.effective_server_name(name),
-            pid=proc.pid,
-            start_time=_start_time(self.root, proc.pid),
-            argv=list(proc.args) if isinstance(proc.args, list) else [str(proc.args)],
-            settings=settings.to_dict(),
-            log_path=str(log_path),
-            started_at=time.time(),
-            preset=preset,
-            on_stop=on_stop,
-        )
-        self._save_record(record)
+        log_path = Path(record.log_path)
         self._hook(on_start, settings, preset, log_path)
         status = self._status_from(record, facts)
         status.warnings = warnings + [
@@ -257,8 +245,14 @@ class JackController:
         return status
 
     def _spawn_until_ready(
-        self, settings: JackSettings, *, retry_busy: bool, warnings: list[str] | None = None
-    ) -> tuple[subprocess.Popen[bytes], Path, jack_client.ServerFacts]:
+        self,
+        settings: JackSettings,
+        *,
+        retry_busy: bool,
+        warnings: list[str] | None = None,
+        extra: tuple[str, str] = ("", ""),
+    ) -> tuple[subprocess.Popen[bytes], ServerRecord, jack_client.ServerFacts]:
+        """Spawn jackd, record it at once (so a stop during start-up finds it), wait."""
         binary = system.find_jackd(settings.server_path)
         if binary is None:
             raise JackStartError("jackd is not installed", system.INSTALL_HINT)
@@ -282,6 +276,18 @@ class JackController:
                 start_new_session=True,  # keeps running when the CLI exits or is interrupted
             )
         _CHILDREN[proc.pid] = proc
+        record = ServerRecord(
+            server_name=system.effective_server_name(settings.server_name or None),
+            pid=proc.pid,
+            start_time=_start_time(self.root, proc.pid),
+            argv=argv,
+            settings=settings.to_dict(),
+            log_path=str(log_path),
+            started_at=time.time(),
+            preset=extra[0],
+            on_stop=extra[1],
+        )
+        self._save_record(record)
         if warnings is not None:  # the slower checks run while jackd starts
             warnings += [i.message for i in advisories(self.root)]
         try:
@@ -290,16 +296,18 @@ class JackController:
             )
         except BaseException:
             self._terminate(proc.pid, proc)
+            self._drop_record(record.server_name)
             raise
         if facts is not None:
-            return proc, log_path, facts
+            return proc, record, facts
+        self._drop_record(record.server_name)
         _CHILDREN.pop(proc.pid, None)
         text = _read(log_path)
         explanations = explain_log(text, settings)
         if retry_busy and any(e.code == "device_busy" for e in explanations):
             # jack2 races the sound server's device reservation: one more try, as jack2 does
             time.sleep(BUSY_RETRY_DELAY_S)
-            return self._spawn_until_ready(settings, retry_busy=False)
+            return self._spawn_until_ready(settings, retry_busy=False, extra=extra)
         raise self._start_failed(proc, explanations, log_path, text)
 
     def _start_failed(
@@ -550,6 +558,8 @@ class JackController:
     ) -> None:
         if not command:
             return
+        from stagebox.core.jack.hooks import run_hook
+
         with open(log_path, "a" if append else "w", encoding="utf-8") as log_file:
             run_hook(command, settings, preset, log_file)
 

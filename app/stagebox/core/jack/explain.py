@@ -31,14 +31,14 @@ class Explanation:
 @dataclass(frozen=True)
 class _Rule:
     code: str
-    pattern: re.Pattern[str]
+    pattern: str  # compiled on first use (start-up speed)
     severity: str
     message: str  # str.format over the match groups ({0} = first group) and {period}, {rate}
     fix: str
 
 
 def _rule(code: str, pattern: str, severity: str, message: str, fix: str) -> _Rule:
-    return _Rule(code, re.compile(pattern, re.MULTILINE), severity, message, fix)
+    return _Rule(code, pattern, severity, message, fix)
 
 
 RULES: tuple[_Rule, ...] = (
@@ -150,7 +150,7 @@ def explain_log(text: str, settings: JackSettings | None = None) -> list[Explana
     """
     found: list[Explanation] = []
     for rule in RULES:
-        match = rule.pattern.search(text)
+        match = re.search(rule.pattern, text, re.MULTILINE)
         if match is None:
             continue
         if rule.code == "driver_failed" and any(e.severity == BLOCKING for e in found):

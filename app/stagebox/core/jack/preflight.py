@@ -7,7 +7,7 @@ the others are shown and the start goes on.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -59,7 +59,7 @@ def preflight(
     """
     issues: list[PreflightIssue] = []
     issues += _binary(settings)
-    issues += _pipewire(root)
+    issues += _pipewire(root, ask_ldconfig=False)
     issues += _realtime(settings)
     issues += _running(settings)
     if settings.driver == "alsa":
@@ -90,8 +90,8 @@ def _binary(settings: JackSettings) -> list[PreflightIssue]:
     ]
 
 
-def _pipewire(root: SystemRoot) -> list[PreflightIssue]:
-    pw = system.pipewire_jack(root)
+def _pipewire(root: SystemRoot, *, ask_ldconfig: bool = True) -> list[PreflightIssue]:
+    pw = system.pipewire_jack(root, ask_ldconfig=ask_ldconfig)
     if not pw.active:
         return []
     where = ", ".join(pw.config_files) or pw.libjack or "libjack"
@@ -149,8 +149,9 @@ def _running(settings: JackSettings) -> list[PreflightIssue]:
 
 
 def advisories(root: SystemRoot) -> list[PreflightIssue]:
-    """Warnings that need a scan of all processes (run while jackd starts)."""
-    issues = []
+    """Slower checks that can only warn (run while jackd starts): other JACK servers,
+    and a libjack that PipeWire replaced without an ld.so.conf.d file."""
+    issues = [replace(i, blocking=False) for i in _pipewire(root)]
     for proc in system.processes_named(root, ("jackdbus",)):
         issues.append(
             PreflightIssue(

@@ -18,7 +18,6 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from stagebox.core.procfs import parse_cards, parse_substream_status
 from stagebox.core.sysroot import SystemRoot
 
 log = logging.getLogger(__name__)
@@ -61,15 +60,18 @@ class PipewireJack:
         return bool(self.config_files) or bool(self.libjack and "pipewire" in self.libjack)
 
 
-def pipewire_jack(root: SystemRoot) -> PipewireJack:
-    """Whether programs using libjack talk to PipeWire instead of a real JACK server."""
+def pipewire_jack(root: SystemRoot, *, ask_ldconfig: bool = True) -> PipewireJack:
+    """Whether programs using libjack talk to PipeWire instead of a real JACK server.
+
+    The ld.so.conf.d file is what Debian/Ubuntu's pipewire-jack installs; ``ldconfig -p``
+    also finds a libjack.so.0 that PipeWire replaced outright (Fedora)."""
     conf_dir = "/etc/ld.so.conf.d"
     files = [
         f"{conf_dir}/{name}"
         for name in root.listdir(conf_dir)
         if name.startswith("pipewire-jack") and name.endswith(".conf")
     ]
-    return PipewireJack(config_files=files, libjack=_libjack_path(root))
+    return PipewireJack(config_files=files, libjack=_libjack_path(root) if ask_ldconfig else None)
 
 
 def _libjack_path(root: SystemRoot) -> str | None:
@@ -170,10 +172,16 @@ def process_info(root: SystemRoot, pid: int) -> ProcessInfo | None:
 
 def processes_named(root: SystemRoot, names: tuple[str, ...]) -> list[ProcessInfo]:
     found = []
-    for entry in root.listdir("/proc"):
-        if not entry.isdigit():
+    proc_dir = root.path("/proc")  # /proc/<pid>/comm holds no links: no need to resolve
+    try:
+        entries = [e.name for e in os.scandir(proc_dir) if e.name.isdigit()]
+    except OSError:
+        return []
+    for entry in entries:
+        try:
+            comm = (proc_dir / entry / "comm").read_text().strip()
+        except OSError:
             continue
-        comm = root.read_attr(f"/proc/{entry}/comm")
         if comm in names:
             info = process_info(root, int(entry))
             if info is not None:
@@ -192,6 +200,8 @@ class CardHolder:
 
 def card_indexes(root: SystemRoot) -> dict[str, int]:
     """ALSA card id -> index, from /proc/asound/cards."""
+    from stagebox.core.procfs import parse_cards
+
     text = root.read_text("/proc/asound/cards") or ""
     return {card.id: card.index for card in parse_cards(text)}
 
@@ -214,6 +224,8 @@ def card_of_device(device: str, root: SystemRoot) -> tuple[str, int | None] | No
 
 def card_holders(root: SystemRoot, index: int) -> list[CardHolder]:
     """Processes that have a PCM substream of card ``index`` open (``owner_pid``)."""
+    from stagebox.core.procfs import parse_substream_status
+
     holders = []
     base = f"/proc/asound/card{index}"
     for pcm in root.listdir(base):

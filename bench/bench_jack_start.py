@@ -1,0 +1,107 @@
+"""Start-to-ready time of `stagebox jack start` against jackd started directly.
+
+Both sides start the same jackd command line (dummy driver, no realtime, a fresh server name
+each round) and count as "ready" the same moment: a JACK client can connect
+(``stagebox.core.jack.client.wait_until_ready``, the probe ``jack start`` itself uses).
+
+* direct: this process spawns jackd and runs the probe (``jack`` already imported here, so
+  the direct side pays nothing but jackd itself and the probe);
+* stagebox: the wall time of the ``stagebox jack start ...`` command until it returns (it
+  returns once the server is ready), interpreter start-up and all.
+
+Rounds alternate the two sides; the ratio of the medians is printed (target <= 1.25).
+Run: ``.venv/bin/python bench/bench_jack_start.py [--rounds N]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "app"))
+os.environ["JACK_NO_START_SERVER"] = "1"
+
+from stagebox.core.jack import system  # noqa: E402
+from stagebox.core.jack.client import load_jack, wait_until_ready  # noqa: E402
+from stagebox.core.jack.settings import JackSettings  # noqa: E402
+
+TARGET = 1.25
+
+
+def settings_for(name: str) -> JackSettings:
+    return JackSettings(driver="dummy", realtime=False, server_name=name, rate=48000, period=256)
+
+
+def direct(name: str) -> float:
+    argv = [shutil.which("jackd") or "jackd", *settings_for(name).to_argv()[1:]]
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        argv, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True
+    )
+    facts = wait_until_ready(name, proc, timeout=15)
+    elapsed = time.perf_counter() - start
+    assert facts is not None, "jackd did not start"
+    proc.terminate()
+    proc.wait(10)
+    return elapsed
+
+
+def via_stagebox(name: str, env: dict[str, str]) -> float:
+    cmd = [sys.executable, "-m", "stagebox", "jack"]
+    options = ["--driver", "dummy", "--rate", "48000", "--period", "256", "--no-realtime"]
+    start = time.perf_counter()
+    done = subprocess.run(
+        [*cmd, "start", *options, "--server-name", name], env=env, capture_output=True, text=True
+    )
+    elapsed = time.perf_counter() - start
+    assert done.returncode == 0, done.stderr
+    subprocess.run([*cmd, "stop", "--server-name", name], env=env, capture_output=True, check=True)
+    return elapsed
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=9)
+    rounds = parser.parse_args().rounds
+    load_jack()
+    home = Path(tempfile.mkdtemp(prefix="sbbench-"))
+    (home / "run").mkdir(mode=0o700)
+    env = dict(os.environ, HOME=str(home), XDG_RUNTIME_DIR=str(home / "run"))
+    env["PYTHONPATH"] = str(REPO / "app")
+    # an installed Stagebox runs from compiled bytecode: let the child write it (outside the
+    # checkout) instead of compiling every module on every start
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(home / "pycache")
+    names: list[str] = []
+    times: dict[str, list[float]] = {"direct": [], "stagebox": []}
+    try:
+        via_stagebox(f"sbbench-{uuid.uuid4().hex[:8]}", env)  # warm the .pyc cache
+        for i in range(rounds):
+            for side in ("direct", "stagebox") if i % 2 == 0 else ("stagebox", "direct"):
+                name = f"sbbench-{uuid.uuid4().hex[:8]}"
+                names.append(name)
+                took = direct(name) if side == "direct" else via_stagebox(name, env)
+                times[side].append(took)
+    finally:
+        for name in names:
+            system.remove_stale_shm(name)
+        shutil.rmtree(home, ignore_errors=True)
+    d, s = statistics.median(times["direct"]), statistics.median(times["stagebox"])
+    print(f"rounds: {rounds} (alternating), jackd dummy driver, 48000 Hz, period 256")
+    print(f"jackd direct   median {d * 1000:6.0f} ms  (min {min(times['direct']) * 1000:.0f})")
+    print(f"stagebox start median {s * 1000:6.0f} ms  (min {min(times['stagebox']) * 1000:.0f})")
+    print(f"ratio {s / d:.2f} (target <= {TARGET})")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
