@@ -16,14 +16,15 @@ import sys
 from collections.abc import Sequence
 
 from stagebox import __version__
-from stagebox.cli.context import Context
 from stagebox.core.errors import ExitCode, StageboxError
 
 #: Command modules, in the order ``stagebox --help`` lists them.
 COMMANDS = ("detect", "alsa", "jack", "usb", "check", "report", "wizard", "tray", "journal")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The full parser, or with ``only`` just that command's (start-up speed: the other
+    command modules are not imported)."""
     parser = argparse.ArgumentParser(
         prog="stagebox",
         description=(
@@ -41,6 +42,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
+        if only is not None and name != only:
+            continue
         try:
             module = importlib.import_module(f"stagebox.cli.{name}")
         except ModuleNotFoundError as exc:
@@ -67,8 +70,24 @@ def _accept_root_everywhere(parser: argparse.ArgumentParser) -> None:
                 _accept_root_everywhere(subparser)
 
 
+def _command_in(argv: Sequence[str]) -> str | None:
+    """The command word of ``argv`` (after global options), None when there is none."""
+    words = list(argv)
+    while words:
+        word = words.pop(0)
+        if word == "--root":
+            words = words[1:]
+        elif word.startswith("--root=") or word in ("-v", "-vv", "--verbose"):
+            continue
+        else:
+            return word if word in COMMANDS else None
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    from stagebox.cli.context import Context
+
+    parser = build_parser(_command_in(sys.argv[1:] if argv is None else argv))
     args = parser.parse_args(argv)
     logging.basicConfig(
         level=logging.WARNING - 10 * min(args.verbose, 2),

@@ -5,11 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 from dataclasses import dataclass, field
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from stagebox.core.journal import Journal
 from stagebox.core.paths import UserPaths
 from stagebox.core.sysroot import SystemRoot
+
+if TYPE_CHECKING:
+    from stagebox.core.journal import Journal
 
 
 @dataclass
@@ -25,4 +27,6 @@ class Context:
 
     @property
     def journal(self) -> Journal:
+        from stagebox.core.journal import Journal  # imported when needed (start-up speed)
+
         return Journal(self.paths)
