@@ -433,3 +433,42 @@ def test_cut_alsa_info_without_card_list_uses_amixer_headers() -> None:
         "0644:800e",
         "001/004",
     )
+
+
+# alsa-info 0.4.59 posted through a web form that joined all lines with spaces
+FLATTENED = (
+    "!################################ !!ALSA Information Script v 0.4.59 "
+    "!!################################  !!Kernel Information !!------------------  "
+    "Kernel release:    2.6.32-25-generic Operating System:  GNU/Linux Architecture:      i686 "
+    "  !!ALSA Version !!------------  Driver version:     1.0.23 Library version:    1.0.23   "
+    "!!Loaded ALSA modules !!-------------------  snd_hda_intel   "
+    "!!Soundcards recognised by ALSA !!-----------------------------   "
+    "0 [Intel          ]: HDA-Intel - HDA Intel                       "
+    "HDA Intel at 0x6a080000 irq 28   "
+    "1 [USB            ]: USB-Audio - Scarlett 2i2 USB                       "
+    "Focusrite Scarlett 2i2 USB at usb-0000:00:1a.0-1.1, high speed   "
+    "!!PCI Soundcards installed in the system !!--------------------------------------  "
+    "00:1b.0 Audio device: Intel Corporation N10/ICH 7 Family High Definition Audio Controller"
+)
+
+
+def test_alsa_info_that_lost_its_line_breaks() -> None:
+    facts = parse_capture(f"have the same problem:\n\n```\n{FLATTENED}\n```\n")
+    assert [(c.index, c.id, c.name) for c in facts.cards] == [
+        (0, "Intel", "HDA Intel"),
+        (1, "USB", "Scarlett 2i2 USB"),
+    ]
+    assert facts.cards[0].longname == "HDA Intel at 0x6a080000 irq 28"
+    assert facts.cards[1].usb_speed == "high"
+    assert facts.kernel == "2.6.32-25-generic"
+    assert facts.alsa_driver_version == "1.0.23"
+
+
+def test_alsa_info_with_empty_card_section_means_alsa_not_loaded() -> None:
+    section = "!!Soundcards recognised by ALSA\n!!-----------------------------\n\n\n\n"
+    after = "!!PCI Soundcards installed in the system\n!!------------------\n\n00:1b.0 Audio device: X\n"
+    assert parse_capture(section + after).alsa_loaded is False
+    assert parse_capture(section).alsa_loaded is None  # cut right there: cannot tell
+    no_cards = section.replace("\n\n\n\n", "\n\n--- no soundcards ---\n\n") + after
+    facts = parse_capture(no_cards)
+    assert facts.alsa_loaded is True and facts.cards == []

@@ -50,6 +50,8 @@ FRAGMENTS = [
     "crw-rw---- 1 root audio 116, 6 Sep 17 17:11 /dev/snd/hwC1D0",
     "{",
     "}",
+    "x !!Soundcards recognised by ALSA !!----   0 [A   ]: D - N            L at usb-0000:00:1d.7-1, high speed",
+    " !! !!-- !!",
 ]
 
 

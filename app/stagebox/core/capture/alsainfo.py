@@ -14,7 +14,7 @@ from stagebox.core.capture.listing import Listing
 from stagebox.core.capture.sections import Block
 from stagebox.core.procfs import normalize_usb_id
 
-_DRIVER_VERSION = re.compile(r"^\s*Driver version:\s*(\S+)\s*$")
+_DRIVER_VERSION = re.compile(r"^\s*Driver version:\s*(\S+)")
 
 
 def find_driver_versions(blocks: list[Block]) -> list[Listing[str]]:

@@ -49,6 +49,21 @@ def apply_system(
     facts.alsa_loaded = _alsa_loaded(facts, blocks, card_listings, missing)
 
 
+def _empty_card_section(blocks: list[Block]) -> bool:
+    """alsa-info prints ``cat /proc/asound/cards`` under "Soundcards recognised by ALSA";
+    with ALSA loaded that is at least "--- no soundcards ---". Nothing at all, with more
+    sections after it (so the paste was not cut there), means the file does not exist."""
+    for block, following in zip(blocks, blocks[1:], strict=False):
+        if (
+            block.origin == "alsa-info"
+            and block.says(r"^Soundcards recognised by ALSA")
+            and not any(line.text.strip() for line in block.lines)
+            and following.origin == "alsa-info"
+        ):
+            return True
+    return False
+
+
 def _alsa_loaded(
     facts: MachineFacts,
     blocks: list[Block],
@@ -64,6 +79,8 @@ def _alsa_loaded(
     if facts.modules and any(name == "snd" or name.startswith("snd_") for name in facts.modules):
         return True
     if any(item.data.rstrip("/") in ("/proc/asound", "/proc/asound/cards") for item in missing):
+        return False
+    if _empty_card_section(blocks):
         return False
     whole_lsmod = [item for item in system.find_lsmod_listings(blocks) if item.complete]
     if whole_lsmod:

@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from stagebox.core.capture.flattened import is_flattened, unflatten
+
 _HEADER_KEYS = ("source:", "device:", "kind:")
 _QUOTE = re.compile(r"^(?:[ \t]*>)+[ \t]?")
 _FENCE = re.compile(r"^\s*(```|~~~)")
@@ -129,11 +131,12 @@ def clean_lines(text: str) -> list[str]:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\xa0", " ").replace("\ufeff", "")
     lines = strip_capture_header(text.split("\n"))
     cleaned = []
-    for line in lines:
-        line = _QUOTE.sub("", line) if line.lstrip().startswith(">") else line
-        if _COLLAPSE.match(line):
-            continue
-        cleaned.append(line[:MAX_LINE_CHARS].rstrip())
+    for raw in lines:
+        raw = _QUOTE.sub("", raw) if raw.lstrip().startswith(">") else raw
+        for line in unflatten(raw) if is_flattened(raw) else (raw,):
+            if _COLLAPSE.match(line):
+                continue
+            cleaned.append(line[:MAX_LINE_CHARS].rstrip())
     return cleaned
 
 

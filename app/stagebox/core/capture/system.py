@@ -72,7 +72,8 @@ def find_kernel_facts(blocks: list[Block], notes: list[str]) -> list[Listing[Ker
             fact: KernelFact | None = None
             stated = _KERNEL_RELEASE.match(text)
             if stated:
-                value = stated.group(1).strip()
+                # the release is one word (a paste that lost its line breaks goes on)
+                value = (stated.group(1).split() or [""])[0]
                 if re.match(rf"^{_RELEASE}$", value):
                     fact = KernelFact(value, "alsa-info")
                 elif value:
