@@ -105,6 +105,8 @@ def test_07_scarlett_hdmi_mixer_and_no_usb_stream(detect_json) -> None:
     # aplay -L lists usbstream:CARD=... for every card: that says nothing
     assert all(c["access"] != "usb_stream" for c in data["cards"])
     assert "usb_stream_required" not in _codes(data)
+    # aplay -l showed "Subdevices: 0/1": something held the playback PCM
+    assert _finding(data, "pcm_in_use")["card"] == 2
 
 
 def test_10_offers_hw_usb_not_the_hdmi_card(detect_json) -> None:

@@ -322,6 +322,10 @@ def _card_findings(ctx: _Context, facts: CardFacts, card: Card) -> None:
         ctx.add("card_without_pcm", card.index, **fields)
     if any(s.implicit_feedback for s in facts.streams):
         ctx.add("implicit_feedback", card.index, **fields)
+    if not facts.owners and card.kind is Kind.INTERFACE:
+        busy = [p for p in facts.pcms or [] if p.subdevices and p.subdevices_available == 0]
+        if busy:
+            ctx.add("pcm_in_use", card.index, pcm_path=busy[0].device, **fields)
     for owner in facts.owners:
         ctx.add(
             "device_busy",
