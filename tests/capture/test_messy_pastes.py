@@ -472,3 +472,47 @@ def test_alsa_info_with_empty_card_section_means_alsa_not_loaded() -> None:
     no_cards = section.replace("\n\n\n\n", "\n\n--- no soundcards ---\n\n") + after
     facts = parse_capture(no_cards)
     assert facts.alsa_loaded is True and facts.cards == []
+
+
+# an ALSA 1.0.9 era bug report: no space padding, "ctl", a version line that wraps
+OLD_KERNEL_REPORT = """\
+Proc Asound -----------------------------------------------
+Advanced Linux Sound Architecture Driver Version 1.0.9rc2  (Thu Mar 24
+10:33:392005 UTC).
+0 [PCI            ]: Allegro - ESS Allegro PCI
+                        ESS Allegro PCI at 0x1400, irq 5
+     1:       : sequencer
+    16: [0- 0]: digital audio playback
+    24: [0- 0]: digital audio capture
+     0: [0- 0]: ctl
+    33:       : timer
+00-00: Allegro : Allegro : playback 2 : capture 1
+
+Dev Snd ---------------------------------------------------
+controlC0  pcmC0D0c  pcmC0D0p  seq  timer
+"""
+
+
+def test_old_alsa_report_with_bare_dev_snd_listing() -> None:
+    facts = parse_capture(OLD_KERNEL_REPORT)
+    (card,) = facts.cards
+    assert (card.index, card.id, card.driver, card.name) == (0, "PCI", "Allegro", "ESS Allegro PCI")
+    assert card.pcms == [PcmDevice(0, "Allegro", True, True, 2)]
+    assert card.hwdeps == [] and card.has_midi is False
+    assert facts.alsa_driver_version == "1.0.9rc2"
+
+
+def test_proc_asound_version_names_the_kernel_and_empty_pcm_names() -> None:
+    text = (
+        "linux@ubuntu:~$ cat /proc/asound/version\n"
+        "Advanced Linux Sound Architecture Driver Version 1.0.23.\n"
+        "Compiled on Oct  4 2010 for kernel 2.6.32-25-generic-pae (SMP).\n"
+        "# aplay -l\n"
+        "**** Liste der Hardware-Geräte (PLAYBACK) ****\n"
+        "Karte 0: sndrpihifiberry [snd_rpi_hifiberry_dac], Gerät 0: HifiBerry DAC HiFi pcm5102a-hifi-0 []\n"
+        "  Sub-Geräte: 1/1\n"
+    )
+    facts = parse_capture(text)
+    assert facts.kernel == "2.6.32-25-generic-pae" and facts.alsa_driver_version == "1.0.23"
+    (card,) = facts.cards
+    assert card.id == "sndrpihifiberry" and card.pcms == [PcmDevice(0, None, True, False, 1, 1)]

@@ -240,13 +240,13 @@ def parse_modules(text: str) -> dict[int, str]:
 
 # -- /proc/asound/version, cardN/usbid -----------------------------------------------------
 
-_VERSION = re.compile(r"Driver Version\s+(k?[0-9][\w.+~-]*?)\.?\s*$", re.MULTILINE)
+_VERSION = re.compile(r"Driver Version\s+(k?[0-9]\S*)")
 
 
 def parse_version(text: str) -> str | None:
-    """``/proc/asound/version`` -> "1.0.20" or "k6.1.31" (the number as printed)."""
+    """``/proc/asound/version`` -> "1.0.20", "1.0.9rc2" or "k6.1.31" (as printed)."""
     m = _VERSION.search(text.replace("\xa0", " "))
-    return m.group(1) if m else None
+    return m.group(1).rstrip(".") if m else None
 
 
 def parse_usbid(text: str) -> str | None:

@@ -114,7 +114,7 @@ def _entry(m: re.Match[str]) -> AplayEntry:
     # "emu10k1 [ADC Capture/Standard PCM Playback]": the PCM name is in the brackets
     opening = device_text.find("[")
     if device_text.endswith("]") and opening >= 0:
-        device_name: str | None = device_text[opening + 1 : -1]
+        device_name: str | None = device_text[opening + 1 : -1].strip() or None
     else:
         device_name = device_text or None
     return AplayEntry(int(index), card_id, card_name, int(device), device_name)

@@ -144,6 +144,15 @@ class DevSnd:
     by_path: dict[int, tuple[str, str]] = field(default_factory=dict)  # card -> (pci, usb port)
 
 
+_NODE_NAME = re.compile(r"(?:controlC|hwC|midiC|pcmC)\d+(?:D\d+[pc]?)?|seq|timer|by-id|by-path")
+
+
+def _is_node_listing(text: str) -> bool:
+    """``controlC0  pcmC0D0c  pcmC0D0p  seq  timer``: a bare ``ls /dev/snd`` line."""
+    words = text.split()
+    return "controlC" in text and all(_NODE_NAME.fullmatch(word) for word in words)
+
+
 def find_dev_snd(blocks: list[Block]) -> list[Listing[DevSnd]]:
     found: list[Listing[DevSnd]] = []
     for block in blocks:
@@ -157,7 +166,7 @@ def find_dev_snd(blocks: list[Block]) -> list[Listing[DevSnd]]:
                     pci = pci if pci.count(":") == 2 else "0000:" + pci
                     listing.data.by_path[int(card)] = (pci, port)
                 continue
-            if not (named or "/dev/snd/" in line.text):
+            if not (named or "/dev/snd/" in line.text or _is_node_listing(line.text)):
                 continue
             for kind, card, device, direction in _NODE.findall(line.text):
                 if listing is None:

@@ -54,6 +54,8 @@ _RELEASE_LINE = re.compile(rf"^\s*{_RELEASE}\s*$")
 _STANDALONE_RELEASE = re.compile(r"^\s*([2-9]\.\d+\.\d+-[\w.+~-]+)\s*$")
 _UNAME_A = re.compile(rf"^\s*Linux\s+\S+\s+{_RELEASE}\s+#")
 _BANNER = re.compile(rf"Linux version {_RELEASE}\s")
+# /proc/asound/version, second line: "Compiled on Oct  4 2010 for kernel 2.6.32-25-generic-pae (SMP)."
+_COMPILED_FOR = re.compile(rf"^\s*Compiled on .*? for kernel {_RELEASE}")
 _KERNEL_RELEASE = re.compile(r"^\s*Kernel release:(.*)$")
 
 
@@ -82,7 +84,7 @@ def find_kernel_facts(blocks: list[Block], notes: list[str]) -> list[Listing[Ker
                     )
             elif (m := _UNAME_A.match(text)) or (uname and (m := _RELEASE_LINE.match(text))):
                 fact = KernelFact(m.group(1), "uname")
-            elif m := _BANNER.search(text):
+            elif (m := _BANNER.search(text)) or (m := _COMPILED_FOR.match(text)):
                 fact = KernelFact(m.group(1), "dmesg")
             elif block.origin in ("start", "mention", "fence") and (
                 m := _STANDALONE_RELEASE.match(text)
