@@ -32,7 +32,9 @@ os.environ["JACK_NO_START_SERVER"] = "1"
 
 from stagebox.core.jack import system  # noqa: E402
 from stagebox.core.jack.client import load_jack, wait_until_ready  # noqa: E402
+from stagebox.core.jack.control import JackController  # noqa: E402
 from stagebox.core.jack.settings import JackSettings  # noqa: E402
+from stagebox.core.paths import UserPaths  # noqa: E402
 
 TARGET = 1.25
 
@@ -68,6 +70,16 @@ def via_stagebox(name: str, env: dict[str, str]) -> float:
     return elapsed
 
 
+def via_library(name: str, paths: UserPaths) -> float:
+    """The same start as a library call (what the tray does): no interpreter start-up."""
+    controller = JackController(paths)
+    start = time.perf_counter()
+    controller.start(settings_for(name))
+    elapsed = time.perf_counter() - start
+    controller.stop(name)
+    return elapsed
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=9)
@@ -82,24 +94,40 @@ def main() -> int:
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     env["PYTHONPYCACHEPREFIX"] = str(home / "pycache")
     names: list[str] = []
-    times: dict[str, list[float]] = {"direct": [], "stagebox": []}
+    times: dict[str, list[float]] = {"direct": [], "stagebox": [], "library": []}
+    os.environ.update(HOME=str(home), XDG_RUNTIME_DIR=str(home / "run"))
+    paths = UserPaths.from_env()
     try:
         via_stagebox(f"sbbench-{uuid.uuid4().hex[:8]}", env)  # warm the .pyc cache
         for i in range(rounds):
-            for side in ("direct", "stagebox") if i % 2 == 0 else ("stagebox", "direct"):
+            order = ["direct", "stagebox", "library"]
+            for side in order if i % 2 == 0 else order[::-1]:
                 name = f"sbbench-{uuid.uuid4().hex[:8]}"
                 names.append(name)
-                took = direct(name) if side == "direct" else via_stagebox(name, env)
+                if side == "direct":
+                    took = direct(name)
+                elif side == "stagebox":
+                    took = via_stagebox(name, env)
+                else:
+                    took = via_library(name, paths)
                 times[side].append(took)
     finally:
         for name in names:
             system.remove_stale_shm(name)
         shutil.rmtree(home, ignore_errors=True)
-    d, s = statistics.median(times["direct"]), statistics.median(times["stagebox"])
+    med = {side: statistics.median(values) for side, values in times.items()}
     print(f"rounds: {rounds} (alternating), jackd dummy driver, 48000 Hz, period 256")
-    print(f"jackd direct   median {d * 1000:6.0f} ms  (min {min(times['direct']) * 1000:.0f})")
-    print(f"stagebox start median {s * 1000:6.0f} ms  (min {min(times['stagebox']) * 1000:.0f})")
-    print(f"ratio {s / d:.2f} (target <= {TARGET})")
+    labels = {
+        "direct": "jackd direct",
+        "stagebox": "stagebox jack start",
+        "library": "JackController.start",
+    }
+    for side, label in labels.items():
+        print(f"{label:22s} median {med[side] * 1000:5.0f} ms  (min {min(times[side]) * 1000:.0f})")
+    print(
+        f"ratio CLI/direct {med['stagebox'] / med['direct']:.2f} (target <= {TARGET}); "
+        f"library/direct {med['library'] / med['direct']:.2f}"
+    )
     return 0
 
 

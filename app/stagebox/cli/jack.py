@@ -703,11 +703,11 @@ def _print_status(ctx: Context, status: JackStatus, as_json: bool, origin: str =
         )
         return
     s = status.settings
-    driver = f"{s.driver} {' / '.join(s.devices()) or ''}".strip() if s else status.server_kind
+    driver = f"{s.driver} {' / '.join(s.devices())}".strip() + ", " if s else ""
     periods = status.periods or 2
     rt = "realtime" if status.realtime else "not realtime"
     lines = [
-        f"{status.message}: {driver}, {status.rate} Hz, period {status.period} x {periods} "
+        f"{status.message}: {driver}{status.rate} Hz, period {status.period} x {periods} "
         f"= {status.latency_ms:.1f} ms latency ({rt})",
         f"  server: {status.server_name!r}, pid {status.pid or '?'} ({status.server_kind})",
     ]
