@@ -516,3 +516,23 @@ def test_proc_asound_version_names_the_kernel_and_empty_pcm_names() -> None:
     assert facts.kernel == "2.6.32-25-generic-pae" and facts.alsa_driver_version == "1.0.23"
     (card,) = facts.cards
     assert card.id == "sndrpihifiberry" and card.pcms == [PcmDevice(0, None, True, False, 1, 1)]
+
+
+def test_lsusb_tree_verbose_alone_lists_devices() -> None:
+    text = (
+        "$ lsusb -tv\n"
+        "/:  Bus 001.Port 001: Dev 001, Class=root_hub, Driver=xhci_hcd/12p, 480M\n"
+        "    ID 1d6b:0002 Linux Foundation 2.0 root hub\n"
+        "    /sys/bus/usb/devices/usb1  /dev/bus/usb/001/001\n"
+        "    |__ Port 002: Dev 002, If 0, Class=Audio, Driver=snd-usb-audio, 480M\n"
+        "        ID 1235:8211 Focusrite-Novation Scarlett Solo (3rd Gen.)\n"
+        "        /sys/bus/usb/devices/1-2  /dev/bus/usb/001/002\n"
+        "    |__ Port 002: Dev 002, If 1, Class=Audio, Driver=snd-usb-audio, 480M\n"
+    )
+    facts = parse_capture(text)
+    solo = next(d for d in facts.usb_devices or [] if d.usb_id == "1235:8211")
+    assert (solo.bus, solo.device, solo.speed, solo.port_path) == (1, 2, "high", "1-2")
+    assert (
+        solo.drivers == ["snd-usb-audio"]
+        and solo.name == "Focusrite-Novation Scarlett Solo (3rd Gen.)"
+    )

@@ -72,6 +72,14 @@ class TreeNode:
     speed: str | None
     drivers: list[str] = field(default_factory=list)
     root_driver: str | None = None  # host controller driver of the bus (root hub lines)
+    usb_id: str | None = None  # lsusb -tv: "ID 1235:8211 Focusrite-Novation ..."
+    name: str | None = None
+    port_path: str | None = None  # lsusb -tv: "/sys/bus/usb/devices/1-2  /dev/bus/usb/001/002"
+
+
+# lsusb -tv (usbutils >= 016) adds, under each node, its id and its sysfs and /dev paths.
+_TREE_ID = re.compile(r"^[\s|]*ID ([0-9a-fA-F]{4}):([0-9a-fA-F]{4})\b(.*)$")
+_TREE_PATHS = re.compile(r"^[\s|]*/sys/bus/usb/devices/(usb\d+|\d+-[\d.]+)\s")
 
 
 def find_lsusb_trees(blocks: list[Block]) -> list[Listing[dict[tuple[int, int], TreeNode]]]:
@@ -80,6 +88,7 @@ def find_lsusb_trees(blocks: list[Block]) -> list[Listing[dict[tuple[int, int], 
     for block in blocks:
         current: Listing[dict[tuple[int, int], TreeNode]] | None = None
         bus: int | None = None
+        node: TreeNode | None = None
         for line in block.lines:
             root = _TREE_ROOT.match(line.text)
             if root:
@@ -100,8 +109,14 @@ def find_lsusb_trees(blocks: list[Block]) -> list[Listing[dict[tuple[int, int], 
                 driver = leaf.group(2)
                 if driver and driver not in ("(none)", "") and driver not in node.drivers:
                     node.drivers.append(driver)
+            elif node is not None and (ids := _TREE_ID.match(line.text)):
+                node.usb_id = normalize_usb_id(ids.group(1), ids.group(2))
+                node.name = ids.group(3).strip() or None
+            elif node is not None and (paths := _TREE_PATHS.match(line.text + " ")):
+                if not paths.group(1).startswith("usb"):
+                    node.port_path = paths.group(1)
             elif line.text.strip():
-                current, bus = None, None
+                current, bus, node = None, None, None
     return listings
 
 

@@ -27,12 +27,19 @@ def apply_usb(facts: MachineFacts, blocks: list[Block]) -> None:
     best = choose(found, agreement)
     facts.notes += repeat_note("lsusb", found, best)
     usb_files = choose(lsusb.find_usb_devices_files(blocks))
+    tree = choose(lsusb.find_lsusb_trees(blocks))
     if best is not None:
         facts.usb_devices = copy.deepcopy(best.data)
         if not best.complete:
             facts.notes.append("the lsusb listing is cut: other USB devices may be missing")
     elif usb_files is not None:
         facts.usb_devices = copy.deepcopy(usb_files.data)
+    elif tree is not None and any(node.usb_id for node in tree.data.values()):
+        facts.usb_devices = [
+            UsbDeviceFacts(node.usb_id, node.bus, node.device, node.name)
+            for node in tree.data.values()
+            if node.usb_id
+        ]
     if facts.usb_devices is None:
         _apply_dmesg_to_cards(facts, system.find_dmesg(blocks))
         return
@@ -44,11 +51,11 @@ def apply_usb(facts: MachineFacts, blocks: list[Block]) -> None:
                 known.speed = known.speed or extra.speed
                 known.drivers = known.drivers or extra.drivers
                 known.serial = known.serial or extra.serial
-    tree = choose(lsusb.find_lsusb_trees(blocks))
     for node in tree.data.values() if tree else []:
         device = by_busdev.get((node.bus, node.device))
         if device is not None:
             device.speed = device.speed or node.speed
+            device.port_path = device.port_path or node.port_path
             for driver in node.drivers:
                 if driver not in device.drivers:
                     device.drivers.append(driver)
