@@ -46,6 +46,10 @@ def test_01_us122l_on_ehci_is_usb_stream_and_not_refused(detect_json) -> None:
     assert not {"ehci_unbind_required", "xhci_only"} & _codes(data)
     assert data["usb_audio_without_card"] == []
     assert data["kernel"] == "2.6.28-11-generic"
+    # its jackd log: no usb_stream PCM/CTL defined, and usb_stream:0 is the ICH5, not card 1
+    assert "Invalid CTL usb_stream:0" in _finding(data, "jack_usb_stream_undefined")["message"]
+    wrong = _finding(data, "jack_wrong_card")
+    assert "card 0 (ICH5, built-in sound)" in wrong["message"] and "-d us-122l" in wrong["fix"]
 
 
 def test_02_single_card_1(detect_json) -> None:
@@ -69,6 +73,9 @@ def test_03_us144_at_full_speed_with_its_period_limits(detect_json) -> None:
     limits = _finding(data, "full_speed_limits")
     assert limits["card"] == 1 and "96 frames" in limits["message"] and "-p 96" in limits["fix"]
     assert "ehci_unbind_required" not in _codes(data)  # it already runs on UHCI
+    # jackd -p64 was refused: the log is explained with the full-speed minimum
+    assert "-p 96" in _finding(data, "jack_usb_stream_refused")["fix"]
+    assert "jack_wrong_card" not in _codes(data)  # usb_stream:1 was the right card
 
 
 def test_05_webcam_and_us122l_as_card_2(detect_json) -> None:

@@ -61,7 +61,7 @@ def test_every_referenced_finding_code_exists() -> None:
         "no_external_interface", "implicit_feedback", "mixer_tool", "device_busy",
         "full_speed_limits", "wrong_device_hint", "webcam_not_interface",
         "card_reader_not_audio", "native_driver_not_loaded", "proc_unreadable",
-        "scarlett_msd_mode", "pcm_in_use",
+        "scarlett_msd_mode", "pcm_in_use", "jack_wrong_card",
     }  # fmt: skip
     assert detector_codes <= set(kb.finding_texts)
 

@@ -494,6 +494,59 @@ def _without(
     )
 
 
+# -- JACK logs -----------------------------------------------------------------------------
+
+_LOGGED_DEVICE = re.compile(r"(?:\s|^)(?:-d|--device[= ]?)\s*((?:hw|plughw|usb_stream):[\w,=]+)")
+
+
+def _min_period(family: Family | None, speed: str | None) -> int | None:
+    limits = family.jack if family else None
+    base = limits.min_period.get(44100) if limits else None
+    if limits is None or base is None:
+        return None
+    slow = speed in ("full", "low")
+    return base * (limits.full_speed_period_factor if slow else 1)
+
+
+def _logged_card(cards: list[Card], device: str) -> Card | None:
+    ref = device.split(":", 1)[1].split(",")[0].removeprefix("CARD=")
+    if ref.isdigit():
+        return next((c for c in cards if c.index == int(ref)), None)
+    return next((c for c in cards if c.id == ref), None)
+
+
+def _jack_log_findings(ctx: _Context, cards: list[Card]) -> None:
+    """Explain a JACK log that came with the paste: what failed and what to run instead."""
+    lines = [line.strip() for line in ctx.facts.jack_log if line.strip()]
+    usable = [c for c in cards if c.kind is Kind.INTERFACE and c.jack_device]
+    if not lines or not usable:
+        return
+    target = next((c for c in usable if c.access is Access.USB_STREAM), usable[0])
+    fields: dict[str, Any] = {
+        "model": target.model or target.name or target.id,
+        "pcm": target.jack_device,
+        "min_period": _min_period(ctx.kb.family(target.family), target.usb_speed),
+    }
+    for text in ctx.kb.finding_texts.values():
+        if text.jack_log_regex:
+            line = next((x for x in lines if re.search(text.jack_log_regex, x)), None)
+            if line is not None:
+                ctx.add(text.code, target.index, logged_line=line[:120], **fields)
+    logged = [m.group(1) for x in lines for m in _LOGGED_DEVICE.finditer(x)]
+    for device in dict.fromkeys(logged):
+        card = _logged_card(cards, device)
+        if card is not None and card.index != target.index:
+            ctx.add(
+                "jack_wrong_card",
+                target.index,
+                logged_device=device,
+                logged_card=card.index,
+                logged_card_id=card.id,
+                logged_kind=_KIND_WORDS[card.kind],
+                **fields,
+            )
+
+
 # -- machine-wide findings ---------------------------------------------------------------------
 
 
@@ -536,6 +589,7 @@ def detect_facts(facts: MachineFacts, kb: KnowledgeBase | None = None) -> Detect
     for card_facts, card in pairs:
         _card_findings(ctx, card_facts, card)
     missing = _usb_without_card(ctx, cards)
+    _jack_log_findings(ctx, cards)
     _machine_findings(ctx, cards, missing)
     alsa = {True: AlsaState.LOADED, False: AlsaState.NOT_LOADED, None: AlsaState.UNKNOWN}[
         facts.alsa_loaded

@@ -133,6 +133,8 @@ class FindingText:
     message: str  # str.format template over the detector's fields
     fix: str | None
     sources: list[str] = field(default_factory=list)
+    # the finding applies when a line of a pasted/recorded JACK log matches this regex
+    jack_log_regex: str | None = None
 
 
 @dataclass
@@ -294,10 +296,16 @@ FINDING_FIELDS = frozenset(
         "hdmi_card",
         "families",
         "files",
+        "logged_device",
+        "logged_line",
+        "logged_card",
+        "logged_card_id",
+        "logged_kind",
     ]
 )
 
 _FINDING_KEYS: dict[str, type] = {
+    "jack_log_regex": str,
     "severity": str,
     "title": str,
     "message": str,
@@ -476,7 +484,13 @@ def _parse_findings(data: dict[str, Any]) -> dict[str, FindingText]:
         for template in (table["message"], table.get("fix") or ""):
             _check_template(where, template)
         texts[code] = FindingText(
-            code, severity, table["title"], table["message"], table.get("fix"), sources
+            code,
+            severity,
+            table["title"],
+            table["message"],
+            table.get("fix"),
+            sources,
+            _regex(where, table.get("jack_log_regex")),
         )
     return texts
 
