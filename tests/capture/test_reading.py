@@ -96,3 +96,9 @@ def test_permission_denied(tmp_path: Path) -> None:
     if path is None:
         pytest.skip("running as root without a write-only sysfs file: cannot deny reading")
     assert "permission denied" in refused(path).message
+
+
+def test_utf16_paste_from_a_windows_editor(tmp_path: Path) -> None:
+    saved = tmp_path / "notepad.txt"
+    saved.write_bytes(" 1 [USB            ]: USB-Audio - Scarlett 2i2 USB\r\n".encode("utf-16"))
+    assert "Scarlett 2i2 USB" in read_capture_file(saved)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import os
 from pathlib import Path
 
@@ -57,6 +58,11 @@ def _decode(data: bytes, shown: str) -> str:
         f"{shown} is a binary file, not pasted text",
         "save the report as plain text (for alsa-info: alsa-info.sh --stdout > report.txt)",
     )
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:  # saved as "Unicode" by a Windows editor
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise binary from None
     if b"\x00" in data:
         raise binary
     try:
