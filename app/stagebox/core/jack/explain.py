@@ -46,7 +46,7 @@ RULES: tuple[_Rule, ...] = (
         "usb_stream_period",
         r"Couldn't configure usb_stream\s*:?\s*\n?\s*:?\s*Invalid argument",
         BLOCKING,
-        "The usb_stream driver refused the period of {period} frames: it is below what the "
+        "The usb_stream driver refused a period of {period} frames: it is below what the "
         "interface can do at this USB speed (at full speed at least 96 frames at 44.1 kHz).",
         "use a larger period, e.g. `--period 128` (Stagebox proposes a safe value: "
         "`stagebox jack args`)",
@@ -80,11 +80,19 @@ RULES: tuple[_Rule, ...] = (
     ),
     _rule(
         "unknown_pcm",
-        r"Unknown PCM (\S+)|Invalid CTL (\S+)",
+        r"Unknown PCM (\S+)",
         BLOCKING,
         "ALSA does not know the device {0}: it is not defined in ~/.asoundrc (the "
         "usb_stream PCM for Tascam US-122L/US-144 must be written there first).",
         "run `stagebox alsa apply` to write the ALSA configuration, then start JACK again",
+    ),
+    _rule(
+        "missing_ctl",
+        r"Invalid CTL (\S+)",
+        WARNING,
+        "ALSA has no control device {0} (the ctl block next to the PCM in ~/.asoundrc), so "
+        "jackd cannot read the card's controls.",
+        "run `stagebox alsa apply`: it writes the ctl block together with the PCM",
     ),
     _rule(
         "no_realtime",
@@ -157,13 +165,12 @@ def explain_log(text: str, settings: JackSettings | None = None) -> list[Explana
             continue
         if rule.code == "device_busy" and any(e.code.startswith("usb_stream") for e in found):
             continue
+        if rule.code == "missing_ctl" and any(e.code == "unknown_pcm" for e in found):
+            continue
         groups = [g for g in match.groups() if g] or [""]
         evidence = _line_of(text, match)
-        values = {
-            "period": settings.period if settings and settings.period else "this",
-            "rate": settings.rate if settings and settings.rate else "this",
-            "evidence": evidence,
-        }
+        period, rate = _period_and_rate(text, settings)
+        values = {"period": period, "rate": rate, "evidence": evidence}
         found.append(
             Explanation(
                 code=rule.code,
@@ -176,6 +183,16 @@ def explain_log(text: str, settings: JackSettings | None = None) -> list[Explana
     return found
 
 
+def _period_and_rate(text: str, settings: JackSettings | None) -> tuple[str, str]:
+    """From the settings, else from jackd's own "creating alsa driver ... |64|2|44100|" line."""
+    if settings is not None and settings.period and settings.rate:
+        return str(settings.period), str(settings.rate)
+    line = re.search(r"creating alsa driver \.\.\. [^|]*\|[^|]*\|(\d+)\|\d+\|(\d+)\|", text)
+    if line:
+        return line[1], line[2]
+    return "?", "?"
+
+
 def count_xruns(text: str) -> int:
     """Lines of the log that report an xrun (QjackCtl counts ``xrun of at least N msecs``;
     jackd2 also logs ``JackEngine::XRun`` and ``ALSA: xrun``)."""
@@ -185,4 +202,4 @@ def count_xruns(text: str) -> int:
 def _line_of(text: str, match: re.Match[str]) -> str:
     start = text.rfind("\n", 0, match.start()) + 1
     end = text.find("\n", match.end())
-    return text[start : end if end >= 0 else len(text)].strip()
+    return " ".join(text[start : end if end >= 0 else len(text)].split())
