@@ -147,6 +147,7 @@ def test_scarlett_hardware_mixer_rate_limit() -> None:
             "bad regular expression",
         ),
         (lambda d, f: f["mixer_tool"].update(message="{nonsense}"), "unknown template field"),
+        (lambda d, f: f["mixer_tool"].update(fix="run {tool"), "bad template"),
         (lambda d, f: f["mixer_tool"].pop("sources"), "finding 'mixer_tool': missing 'sources'"),
     ],
 )

@@ -14,11 +14,9 @@ is only needed for a real exception.
 from __future__ import annotations
 
 import re
-import string
 import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -495,11 +493,22 @@ def _parse_findings(data: dict[str, Any]) -> dict[str, FindingText]:
     return texts
 
 
+_TEMPLATE_FIELD = re.compile(r"(?<!\{)\{([^{}!:]*)[^{}]*\}")
+
+
+class _Blank(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
 def _check_template(where: str, template: str) -> None:
     try:
-        names = {name for _, name, _, _ in string.Formatter().parse(template) if name}
-    except ValueError as exc:
+        template.format_map(_Blank())
+    except (ValueError, IndexError, KeyError, AttributeError) as exc:
         raise KnowledgeError(f"{where}: bad template {template!r}: {exc}") from exc
+    names = set(_TEMPLATE_FIELD.findall(template.replace("{{", "").replace("}}", "")))
+    if not all(n.isidentifier() for n in names):
+        raise KnowledgeError(f"{where}: bad template {template!r}: fields must be plain names")
     unknown = names - FINDING_FIELDS
     if unknown:
         raise KnowledgeError(f"{where}: unknown template field(s) {sorted(unknown)}")
@@ -534,12 +543,12 @@ def parse_knowledge(devices: dict[str, Any], findings: dict[str, Any]) -> Knowle
 
 
 def _read_toml(name: str, directory: Path | None) -> dict[str, Any]:
+    if directory is None:
+        import stagebox.resources as package  # a plain package: cheaper than importlib.resources
+
+        directory = Path(package.__file__ or "").parent
     try:
-        if directory is not None:
-            text = (directory / name).read_text(encoding="utf-8")
-        else:
-            text = resources.files("stagebox.resources").joinpath(name).read_text("utf-8")
-        return tomllib.loads(text)
+        return tomllib.loads((directory / name).read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise KnowledgeError(f"{name}: not valid TOML: {exc}") from exc
 
