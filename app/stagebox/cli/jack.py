@@ -89,6 +89,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         "start", help="start JACK and return once it is ready", parents=[settings]
     )
     start.add_argument("--foreground", action="store_true", help="stay until JACK ends")
+    start.add_argument(
+        "--fallback-no-realtime",
+        action="store_true",
+        help="when realtime is not allowed for you, start without it instead of refusing",
+    )
     start.add_argument("--json", action="store_true", help="machine-readable status")
     start.set_defaults(func=run_start)
 
@@ -409,6 +414,7 @@ def run_start(args: argparse.Namespace, ctx: Context) -> int:
             on_start=chosen.on_start,
             on_stop=chosen.on_stop,
             on_ready=ready,
+            realtime_fallback=args.fallback_no_realtime,
         ),
     )
     if status is None:

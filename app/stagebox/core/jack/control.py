@@ -108,6 +108,17 @@ class JackStartError(StageboxError):
         self.log_path = log_path
 
 
+@dataclass(frozen=True)
+class _StartRequest:
+    card: Card | None
+    preset: str
+    on_start: str
+    on_stop: str
+    check: bool
+    on_ready: Callable[[JackStatus], None] | None
+    realtime_fallback: bool
+
+
 class _StopFlag:
     """SIGTERM/SIGINT set ``requested`` instead of ending the process (foreground mode)."""
 
@@ -189,30 +200,31 @@ class JackController:
         on_stop: str = "",
         check: bool = True,
         on_ready: Callable[[JackStatus], None] | None = None,
+        realtime_fallback: bool = False,
     ) -> JackStatus:
         """Start jackd and return once a client can connect.
 
         With ``foreground`` it returns only when jackd has ended (SIGTERM/SIGINT stop it);
-        ``on_ready`` is then the way to hear that it is running.
+        ``on_ready`` is then the way to hear that it is running. ``realtime_fallback``
+        starts without realtime (with a warning) when realtime is not allowed.
         """
+        request = _StartRequest(card, preset, on_start, on_stop, check, on_ready, realtime_fallback)
         if foreground:  # a stop request during start-up must not be lost
             with _StopFlag() as stop_flag:
-                return self._start(
-                    settings, card, preset, on_start, on_stop, check, on_ready, stop_flag
-                )
-        return self._start(settings, card, preset, on_start, on_stop, check, on_ready, None)
+                return self._start(settings, request, stop_flag)
+        return self._start(settings, request, None)
 
     def _start(
-        self,
-        settings: JackSettings,
-        card: Card | None,
-        preset: str,
-        on_start: str,
-        on_stop: str,
-        check: bool,
-        on_ready: Callable[[JackStatus], None] | None,
-        stop_flag: _StopFlag | None,
+        self, settings: JackSettings, request: _StartRequest, stop_flag: _StopFlag | None
     ) -> JackStatus:
+        card, preset, on_start, on_stop, check, on_ready = (
+            request.card,
+            request.preset,
+            request.on_start,
+            request.on_stop,
+            request.check,
+            request.on_ready,
+        )
         name = settings.server_name or None
         running = self._running_record(name)
         if running is not None:
@@ -220,6 +232,13 @@ class JackController:
         warnings: list[str] = []
         if check:
             issues = preflight(settings, self.root, self.paths, card=card, kb=self.kb)
+            if request.realtime_fallback and any(i.code == "no_realtime_rights" for i in issues):
+                settings = settings.with_changes(realtime=False)
+                issues = [i for i in issues if i.code != "no_realtime_rights"]
+                warnings.append(
+                    "realtime is not allowed for you, so JACK runs without it (expect "
+                    "dropouts under load); `stagebox check` shows how to allow it"
+                )
             blocking = [i for i in issues if i.blocking]
             if blocking:
                 raise JackStartError(

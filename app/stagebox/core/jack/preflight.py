@@ -119,7 +119,8 @@ def _realtime(settings: JackSettings) -> list[PreflightIssue]:
                 f"you may not use realtime priority {wanted} (your limit is "
                 f"{rights.rtprio_soft}), so JACK would drop out under load",
                 "join the audio group with realtime limits (`stagebox check` shows how) and "
-                "log in again; or start without realtime now: add --no-realtime",
+                "log in again; or start without realtime now: add --no-realtime (or "
+                "--fallback-no-realtime to do that only when needed)",
             )
         )
     if not rights.memlock_unlimited and not rights.is_root:
