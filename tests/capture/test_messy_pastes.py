@@ -536,3 +536,16 @@ def test_lsusb_tree_verbose_alone_lists_devices() -> None:
         solo.drivers == ["snd-usb-audio"]
         and solo.name == "Focusrite-Novation Scarlett Solo (3rd Gen.)"
     )
+
+
+def test_aplay_capital_l_hw_names_give_playback_devices_without_aplay_l() -> None:
+    text = CARDS + (
+        "$ aplay -L | grep CARD\nhw:CARD=Intel,DEV=0\nhw:CARD=Intel,DEV=3\nplughw:CARD=Intel,DEV=0\n"
+        "usbstream:CARD=Intel\nusbstream:CARD=US122L\n"
+    )
+    facts = parse_capture(text)
+    intel, tascam = facts.cards
+    assert intel.pcms == [PcmDevice(0, playback=True), PcmDevice(3, playback=True)]
+    assert tascam.pcms is None  # absent from the hints: unknown, not "none"
+    assert any(note.startswith("no arecord -l listing") for note in facts.notes)
+    assert any(note.startswith("no aplay -l listing") for note in facts.notes)

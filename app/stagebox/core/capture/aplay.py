@@ -118,3 +118,30 @@ def _entry(m: re.Match[str]) -> AplayEntry:
     else:
         device_name = device_text or None
     return AplayEntry(int(index), card_id, card_name, int(device), device_name)
+
+
+# -- aplay -L / arecord -L: "hw:CARD=USB,DEV=0" names one PCM device of that direction -------
+
+_HW_HINT = re.compile(r"^\s*hw:CARD=([^,\s]+),DEV=(\d+)\s*$")
+
+
+def find_device_hints(blocks: list[Block]) -> list[Listing[tuple[Direction, dict[str, set[int]]]]]:
+    """``aplay -L``/``arecord -L``: card id -> PCM devices the ``hw`` hints name. Only read
+    when the command is known (the hints do not say their direction)."""
+    found: list[Listing[tuple[Direction, dict[str, set[int]]]]] = []
+    for block in blocks:
+        if block.says(r"\barecord\s+-L\b"):
+            direction = Direction.CAPTURE
+        elif block.says(r"\baplay\s+-L\b"):
+            direction = Direction.PLAYBACK
+        else:
+            continue
+        devices: dict[str, set[int]] = {}
+        for line in block.lines:
+            m = _HW_HINT.match(line.text)
+            if m:
+                devices.setdefault(m.group(1), set()).add(int(m.group(2)))
+        if devices:
+            start = block.lines[0].number if block.lines else block.number
+            found.append(Listing("hints", start, (direction, devices), title=block.title))
+    return found

@@ -102,6 +102,9 @@ def _apply_aplay(facts: MachineFacts, blocks: list[Block], anchored: bool) -> No
             name = "aplay -l" if direction is Direction.PLAYBACK else "arecord -l"
             facts.notes += repeat_note(name, pool, best)
     if not chosen:
+        if _apply_device_hints(facts, blocks, set()):
+            for direction in Direction:  # hints are no whole listing: absence says nothing
+                facts.notes.append(f"{NO_LISTING_NOTE[direction]}: PCM devices are unknown")
         return
     if not anchored:  # no /proc/asound/cards: the cards are those aplay/arecord list
         for listing in chosen.values():
@@ -139,6 +142,29 @@ def _apply_aplay(facts: MachineFacts, blocks: list[Block], anchored: bool) -> No
         (listed,) = chosen
         other = Direction.CAPTURE if listed is Direction.PLAYBACK else Direction.PLAYBACK
         facts.notes.append(f"{NO_LISTING_NOTE[other]}: PCM devices of that direction are unknown")
+    _apply_device_hints(facts, blocks, set(chosen))
+
+
+def _apply_device_hints(facts: MachineFacts, blocks: list[Block], listed: set[Direction]) -> bool:
+    """Without aplay -l (or arecord -l), the ``hw:CARD=<id>,DEV=<n>`` names of aplay -L
+    (arecord -L) still say which PCM devices a card has in that direction. Returns whether
+    any card got a device from them."""
+    by_id = {card.id: card for card in facts.cards}
+    used = False
+    for listing in aplay.find_device_hints(blocks):
+        direction, devices = listing.data
+        if direction in listed:
+            continue
+        for card_id, numbers in devices.items():
+            card = by_id.get(card_id)
+            if card is None:
+                continue
+            for number in sorted(numbers):
+                pcm = PcmDevice(number)
+                setattr(pcm, direction.value, True)
+                _merge_pcm(card, pcm)
+                used = True
+    return used
 
 
 def _merge_pcm(card: CardFacts, pcm: PcmDevice) -> None:
