@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from stagebox.core.model import Access, Card, DetectionResult, Finding, Kind, UsbAudioWithoutCard
@@ -147,7 +148,7 @@ def _alsa_steps(result: DetectionResult, paths: UserPaths) -> list[FixStep]:
     return [
         FixStep(
             kind=StepKind.ALSA_CONFIG,
-            what=f"Add the usb_stream device to {paths.asoundrc}",
+            what=f"Add the usb_stream device to {_tilde(paths.asoundrc, paths)}",
             why=" ".join([*plan.explanation, *conflicts]),
             change=plan.diff,
             apply=None
@@ -181,3 +182,11 @@ def _manual_steps(result: DetectionResult, checks: list[Any]) -> list[FixStep]:
 
 def _first(lines: list[str], default: str) -> str:
     return lines[0] if lines else default
+
+
+def _tilde(path: Path, paths: UserPaths) -> str:
+    """``~/.asoundrc`` rather than the full home path: what users see in guides."""
+    try:
+        return "~/" + str(path.relative_to(paths.home))
+    except ValueError:
+        return str(path)

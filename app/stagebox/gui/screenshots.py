@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
 from PySide6.QtWidgets import QSystemTrayIcon, QWidget
 
 from stagebox.core.errors import StageboxError
@@ -21,6 +21,13 @@ PAGE_FILES = ("1-detect.png", "2-fix.png", "3-jack-settings.png", "4-test.png")
 def _settle() -> None:
     for _ in range(5):
         QCoreApplication.processEvents()
+
+
+def _wait(ms: int) -> None:
+    """Let the event loop run for ``ms`` (the window system needs a moment)."""
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
 
 
 def _save(widget: QWidget, path: Path) -> Path:
@@ -69,21 +76,21 @@ def save_tray(root: SystemRoot, paths: UserPaths, out: Path) -> list[Path]:
 
 def _save_tray_on_desktop(tray: Any, path: Path) -> Path:
     """The icon in the panel with its menu open, as the screen shows it."""
-    from PySide6.QtCore import QElapsedTimer
     from PySide6.QtGui import QGuiApplication
 
     assert tray.tray is not None
     tray.tray.show()
-    timer = QElapsedTimer()
-    timer.start()
-    while tray.tray.geometry().isEmpty() and timer.elapsed() < 3000:
-        QCoreApplication.processEvents()  # the tray host embeds the icon asynchronously
-    place = tray.tray.geometry().bottomLeft()
-    tray.menu.popup(place)
-    while timer.elapsed() < 3500:
-        QCoreApplication.processEvents()
+    for _ in range(30):  # the tray host embeds the icon asynchronously
+        if not tray.tray.geometry().isEmpty():
+            break
+        _wait(100)
+    _wait(500)  # geometry is known a moment before the icon is drawn
+    tray.menu.popup(tray.tray.geometry().bottomLeft())
+    _wait(800)
+    area = tray.tray.geometry().united(tray.menu.geometry()).adjusted(-40, 0, 0, 40)
     screen = QGuiApplication.primaryScreen()
-    shot = screen.grabWindow(0)
+    area = area.intersected(screen.geometry())
+    shot = screen.grabWindow(0, area.x(), area.y(), area.width(), area.height())
     tray.menu.hide()
     if not shot.save(str(path)):
         raise StageboxError(f"could not write {path}", "check that the directory is writable")

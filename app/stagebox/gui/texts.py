@@ -75,6 +75,7 @@ FIX_NOTHING = QT_TRANSLATE_NOOP(
 )
 FIX_WHY = QT_TRANSLATE_NOOP("Stagebox", "Why: {why}")
 FIX_CHANGE = QT_TRANSLATE_NOOP("Stagebox", "The exact change:")
+FIX_TODO = QT_TRANSLATE_NOOP("Stagebox", "What to do:")
 FIX_MANUAL = QT_TRANSLATE_NOOP(
     "Stagebox", "Stagebox cannot do this for you; run it yourself, then press “Scan again”."
 )
@@ -103,9 +104,9 @@ JACK_SUBTITLE = QT_TRANSLATE_NOOP(
     "Stagebox",
     "Suggested for your interface. Smaller buffers mean lower latency but more risk of dropouts.",
 )
-JACK_DEVICE = QT_TRANSLATE_NOOP("Stagebox", "&Device:")
+JACK_DEVICE = QT_TRANSLATE_NOOP("Stagebox", "Device:")
 JACK_RATE = QT_TRANSLATE_NOOP("Stagebox", "Sample &rate:")
-JACK_PERIOD = QT_TRANSLATE_NOOP("Stagebox", "&Buffer size (frames per period):")
+JACK_PERIOD = QT_TRANSLATE_NOOP("Stagebox", "Buffer si&ze (frames per period):")
 JACK_PERIODS = QT_TRANSLATE_NOOP("Stagebox", "&Periods per buffer:")
 JACK_LATENCY = QT_TRANSLATE_NOOP("Stagebox", "Latency: {ms:.1f} ms")
 JACK_LATENCY_HOW = QT_TRANSLATE_NOOP("Stagebox", "({periods} × {period} frames at {rate} Hz)")

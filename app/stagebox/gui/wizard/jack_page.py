@@ -34,6 +34,8 @@ DRIVERS = ("alsa", "dummy")
 class JackPage(Page):
     def __init__(self) -> None:
         super().__init__(t(texts.JACK_TITLE), t(texts.JACK_SUBTITLE))
+        self.no_device = wrapped(t(texts.FIX_NEED_DEVICE), bold=True)
+        self.body.addWidget(self.no_device)
         form = QFormLayout()
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.device_label = wrapped()
@@ -109,6 +111,11 @@ class JackPage(Page):
         rates = jack_defaults.allowed_rates(limits, card) if limits else []
         self._fill_choices(rates or list(STANDARD_RATES), limits.periods if limits else None)
         self.show_settings(self.setup.settings)
+        self.no_device.setVisible(card is None)
+        for field in (self.rate, self.period, self.periods, self.advanced_toggle):
+            field.setEnabled(
+                card is not None and (field is not self.periods or not limits or not limits.periods)
+            )
         self._offer_imports()
 
     @staticmethod

@@ -71,7 +71,10 @@ class TestPage(Page):
         self.autostart_note.setText(t(texts.TEST_AUTOSTART_MINE) if mine else "")
         self.autostart_note.setVisible(mine)
         self.finish_hint.setText(t(texts.TEST_FINISH_HINT, name=self.profile_name()))
-        self.command.setText(t(texts.TEST_COMMAND, line=self.setup.settings.to_line()))
+        if self.setup.device is None:
+            self.command.setText(t(texts.FIX_NEED_DEVICE))
+        else:
+            self.command.setText(t(texts.TEST_COMMAND, line=self.setup.settings.to_line()))
         self._show()
 
     def cleanupPage(self) -> None:  # noqa: N802 (Qt name): going Back stops the test server
@@ -200,7 +203,10 @@ class TestPage(Page):
         else:
             text = t(texts.TEST_STATE_STOPPED)
         self.state_label.setText(text)
-        self.start_button.setEnabled(m.state in (TrayState.STOPPED, TrayState.FAILED))
+        has_device = self.wizard() is not None and self.setup.device is not None
+        self.start_button.setEnabled(
+            has_device and m.state in (TrayState.STOPPED, TrayState.FAILED)
+        )
         self.stop_button.setEnabled(m.running)
         self.tone_button.setEnabled(m.running)
 
