@@ -154,3 +154,21 @@ def test_root_gets_pkexec_uid_0(polkit):
     )
     assert proc.returncode == 3
     assert "lower-case" in proc.stderr
+
+
+def test_the_flow_runs_the_real_pkexec_and_reports_the_helpers_refusal(polkit):
+    """stagebox.core.usb.unbind with its default runner: real pkexec, real polkitd, the
+    installed helper on the real /sys (which has no EHCI 0000:00:1a.7 here)."""
+    from stagebox.core.errors import StageboxError
+    from stagebox.core.journal import Journal
+    from stagebox.core.paths import UserPaths
+    from stagebox.core.usb import UsbPlan, unbind
+
+    plan = UsbPlan(needed=True, usb_id="0644:8020", model="Tascam US-144MKII")
+    plan.controller = "0000:00:1a.7"
+    journal = Journal(UserPaths.from_env())
+    with pytest.raises(StageboxError) as refused:
+        unbind(plan, journal)
+    assert "the helper refused (exit 4)" in refused.value.message
+    assert "there is no PCI device 0000:00:1a.7" in refused.value.message
+    assert journal.active("usb") == []
