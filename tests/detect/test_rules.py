@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from stagebox.core.detect import detect_live
@@ -136,3 +137,20 @@ def test_usb_midi_keyboard_without_pcm(tmp_path: Path) -> None:
     card = result.card(1)
     assert (card.kind, card.access, card.jack_device) == (Kind.MIDI_ONLY, Access.NONE, None)
     assert "card_without_pcm" not in _codes(result)
+
+
+def test_paste_without_card_list_does_not_claim_missing_cards(run_cli, tmp_path: Path) -> None:
+    lsusb = "Bus 001 Device 004: ID 0644:8020 TEAC Corp. \n"
+    only_usb = tmp_path / "lsusb.txt"
+    only_usb.write_text(lsusb)
+    data = json.loads(run_cli("detect", "--capture", str(only_usb), "--json").out)
+    assert data["usb_audio_without_card"] == [] and data["alsa"] == "unknown"
+    with_cards = tmp_path / "both.txt"
+    with_cards.write_text(
+        " 0 [PCH            ]: HDA-Intel - HDA Intel PCH\n"
+        "                      HDA Intel PCH at 0xf7f10000 irq 29\n\n" + lsusb
+    )
+    data = json.loads(run_cli("detect", "--capture", str(with_cards), "--json").out)
+    (missing,) = data["usb_audio_without_card"]
+    assert missing["usb_id"] == "0644:8020" and "speed is unknown" in missing["reason"]
+    assert "driver_not_bound" in {f["code"] for f in data["findings"]}

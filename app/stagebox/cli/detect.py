@@ -92,7 +92,9 @@ def write_text(result: DetectionResult, out: TextIO, *, source: str) -> None:
         where = f"machine tree {source}"
     out.write(f"Sound hardware of {where}\n")
     out.write(f"  Linux kernel: {result.kernel or 'unknown'}    ALSA drivers: {alsa}\n\n")
-    if not result.cards:
+    if not result.cards and result.alsa.value == "unknown":
+        out.write("The input lists no sound cards (no /proc/asound/cards or aplay -l in it).\n\n")
+    elif not result.cards:
         out.write("No sound cards.\n\n")
     for card in result.cards:
         _write_card(card, result.findings_for(card.index), out)

@@ -407,6 +407,8 @@ def _has_card(ctx: _Context, device: UsbDeviceFacts, family: Family, cards: list
 
 def _usb_without_card(ctx: _Context, cards: list[Card]) -> list[UsbAudioWithoutCard]:
     missing: list[UsbAudioWithoutCard] = []
+    # a paste with lsusb but no card list says nothing about which devices have a card
+    cards_known = ctx.facts.alsa_loaded is not None or bool(cards)
     for device in ctx.facts.usb_devices or []:
         family = ctx.kb.match_usb(device.usb_id)
         if family is None or device.usb_id[:4] == ROOT_HUB_VENDOR:
@@ -417,7 +419,9 @@ def _usb_without_card(ctx: _Context, cards: list[Card]) -> list[UsbAudioWithoutC
             for code in family.findings:
                 ctx.add(code, None, usb_id=device.usb_id, model=family.models.get(device.usb_id))
             continue
-        if family.kind is not Kind.INTERFACE or _has_card(ctx, device, family, cards):
+        if not cards_known or family.kind is not Kind.INTERFACE:
+            continue
+        if _has_card(ctx, device, family, cards):
             continue
         entry = _explain_missing(ctx, family, device)
         if entry is not None:
@@ -477,7 +481,10 @@ def _explain_missing(
         return _without(device, family, model, "its driver did not create a sound card")
     module = next((m for match in family.matches for m in sorted(match.modules)), None)
     ctx.add("driver_not_bound", None, module=_dashed(module) or "snd-usb-audio", **fields)
-    return _without(device, family, model, "no sound driver created a card for it")
+    reason = "no sound driver created a card for it"
+    if refused is not False and device.speed is None:
+        reason += " (its speed is unknown: at USB high speed snd-usb-us122l refuses it)"
+    return _without(device, family, model, reason)
 
 
 def _without(
