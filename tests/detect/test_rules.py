@@ -154,3 +154,17 @@ def test_paste_without_card_list_does_not_claim_missing_cards(run_cli, tmp_path:
     (missing,) = data["usb_audio_without_card"]
     assert missing["usb_id"] == "0644:8020" and "speed is unknown" in missing["reason"]
     assert "driver_not_bound" in {f["code"] for f in data["findings"]}
+
+
+def test_jack_log_second_opener_with_other_settings(run_cli, tmp_path: Path) -> None:
+    paste = tmp_path / "paste.txt"
+    paste.write_text(
+        " 1 [US122L         ]: USB US-122L - TASCAM US-122L\n"
+        "                      TASCAM US-122L (644:800e if 0 at 001/003)\n"
+        "$ jackd -d alsa -d usb_stream:CARD=US122L -r 48000 -p 128 -n 2\n"
+        "Couldn't configure usb_stream : Input/output error\n"
+    )
+    data = json.loads(run_cli("detect", "--capture", str(paste), "--json").out)
+    codes = {f["code"] for f in data["findings"]}
+    assert "jack_usb_stream_settings_differ" in codes
+    assert not {"jack_usb_stream_refused", "jack_wrong_card"} & codes  # CARD=US122L is right

@@ -524,7 +524,13 @@ def _logged_card(cards: list[Card], device: str) -> Card | None:
 
 def _jack_log_findings(ctx: _Context, cards: list[Card]) -> None:
     """Explain a JACK log that came with the paste: what failed and what to run instead."""
-    lines = [line.strip() for line in ctx.facts.jack_log if line.strip()]
+    lines: list[str] = []
+    for raw in ctx.facts.jack_log:
+        line = raw.strip()
+        if line.startswith(":") and lines:  # jackd prints perror() text on its own line
+            lines[-1] = lines[-1].rstrip() + line
+        elif line:
+            lines.append(line)
     usable = [c for c in cards if c.kind is Kind.INTERFACE and c.jack_device]
     if not lines or not usable:
         return
