@@ -168,3 +168,16 @@ def test_jack_log_second_opener_with_other_settings(run_cli, tmp_path: Path) -> 
     codes = {f["code"] for f in data["findings"]}
     assert "jack_usb_stream_settings_differ" in codes
     assert not {"jack_usb_stream_refused", "jack_wrong_card"} & codes  # CARD=US122L is right
+
+
+def test_vsl_on_xhci_gets_the_usb3_note(tmp_path: Path) -> None:
+    m = FakeMachine(tmp_path / "m")
+    xhci = m.pci_controller("0000:00:14.0", "xhci")
+    dev = m.usb_device(xhci, usb_id="194f:0102", product="AudioBox 44 VSL",
+                       drivers=["snd-usb-audio"] * 2)  # fmt: skip
+    m.alsa_card(0, "VSL", "USB-Audio", "AudioBox 44 VSL",
+                "PreSonus AudioBox 44 VSL at usb-0000:00:14.0-1, high speed",
+                module="snd_usb_audio", usb=dev, pcms=[Pcm(0, "USB Audio", True, True)])  # fmt: skip
+    result = _detect(m)
+    assert result.card(0).family == "presonus_vsl"
+    assert "0000:00:14.0" in _codes(result)["usb3_crackle"].message

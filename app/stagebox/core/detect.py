@@ -305,6 +305,10 @@ def _card_findings(ctx: _Context, facts: CardFacts, card: Card) -> None:
     if family is not None:
         for code in family.findings:
             ctx.add(code, card.index, **fields)
+        if family.xhci_findings and card.controller:
+            kind, _ = _controller_type(ctx.facts, card.controller)
+            for code in family.xhci_findings if kind is HostControllerType.XHCI else []:
+                ctx.add(code, card.index, **fields)
         if family.mixer_tool and card.kind is Kind.INTERFACE:
             ctx.add("mixer_tool", card.index, tool=family.mixer_tool, **fields)
         if _firmware_missing(family, facts) and family.firmware:
@@ -542,9 +546,9 @@ def _jack_log_findings(ctx: _Context, cards: list[Card]) -> None:
     }
     for text in ctx.kb.finding_texts.values():
         if text.jack_log_regex:
-            line = next((x for x in lines if re.search(text.jack_log_regex, x)), None)
-            if line is not None:
-                ctx.add(text.code, target.index, logged_line=line[:120], **fields)
+            matched = next((x for x in lines if re.search(text.jack_log_regex, x)), None)
+            if matched is not None:
+                ctx.add(text.code, target.index, logged_line=matched[:120], **fields)
     logged = [m.group(1) for x in lines for m in _LOGGED_DEVICE.finditer(x)]
     for device in dict.fromkeys(logged):
         card = _logged_card(cards, device)

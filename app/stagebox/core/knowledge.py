@@ -96,6 +96,7 @@ class Family:
     native_driver_ids: set[str] = field(default_factory=set)
     native_driver_module: str | None = None
     findings: list[str] = field(default_factory=list)  # finding codes this family always gets
+    xhci_findings: list[str] = field(default_factory=list)  # ... when on a USB 3 controller
     model_from_name: bool = True  # use the card/product name as model when no id matches
     notes: list[str] = field(default_factory=list)
 
@@ -230,6 +231,7 @@ _FAMILY_KEYS: dict[str, type] = {
     "native_driver_ids": list,
     "native_driver_module": str,
     "findings": list,
+    "xhci_findings": list,
     "model_from_name": bool,
     "notes": list,
 }
@@ -457,6 +459,7 @@ def _parse_family(index: int, table: Any) -> Family:
         native_driver_ids={_usb_id(where, u) for u in table.get("native_driver_ids", [])},
         native_driver_module=table.get("native_driver_module"),
         findings=_strings(where, "findings", table.get("findings", [])),
+        xhci_findings=_strings(where, "xhci_findings", table.get("xhci_findings", [])),
         model_from_name=table.get("model_from_name", True),
         notes=_strings(where, "notes", table.get("notes", [])),
     )
@@ -533,7 +536,7 @@ def parse_knowledge(devices: dict[str, Any], findings: dict[str, Any]) -> Knowle
                     f"family {family.key!r}: USB id {usb_id} is already in {seen_ids[usb_id]!r}"
                 )
             seen_ids[usb_id] = family.key
-        for code in family.findings:
+        for code in family.findings + family.xhci_findings:
             if code not in texts:
                 raise KnowledgeError(f"family {family.key!r}: unknown finding code {code!r}")
         stray = (family.needs_full_speed | family.native_driver_ids) - set(family.models)
