@@ -181,3 +181,14 @@ def test_vsl_on_xhci_gets_the_usb3_note(tmp_path: Path) -> None:
     result = _detect(m)
     assert result.card(0).family == "presonus_vsl"
     assert "0000:00:14.0" in _codes(result)["usb3_crackle"].message
+
+
+def test_firewire_interface_is_not_built_in(tmp_path: Path) -> None:
+    m = FakeMachine(tmp_path / "m")
+    _onboard(m)
+    ohci = m.pci_device("0000:05:00.0", "0c0010", "1106:3044", driver="firewire_ohci")
+    m.alsa_card(1, "Saffire", "BeBoB", "Saffire", "Focusrite Saffire (ID 0x130e...)",
+                module="snd_bebob", pci=ohci, pcms=[Pcm(0, "Saffire", True, True)])  # fmt: skip
+    result = _detect(m)
+    assert result.card(1).kind is Kind.INTERFACE and result.card(1).jack_device == "hw:Saffire"
+    assert result.card(0).kind is Kind.ONBOARD
