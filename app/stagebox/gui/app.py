@@ -49,24 +49,21 @@ def on_termination(parent: QObject, callback: Callable[[], None]) -> None:
     loop, so a supervised jackd is stopped instead of being left behind.
 
     Python runs signal handlers only between bytecodes, and Qt's loop sits in C: the signal
-    number is written to a socket (``signal.set_wakeup_fd``) that a QSocketNotifier watches.
+    number is written to a pipe (``signal.set_wakeup_fd``) that a QSocketNotifier watches.
     """
     import signal
-    import socket
 
     from PySide6.QtCore import QSocketNotifier
 
-    reader, writer = socket.socketpair()
-    reader.setblocking(False)
-    writer.setblocking(False)
-    signal.set_wakeup_fd(writer.fileno())
+    reader, writer = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
+    signal.set_wakeup_fd(writer)
     for number in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         signal.signal(number, lambda *_args: None)  # the wake-up byte does the work
-    notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read, parent)
+    notifier = QSocketNotifier(reader, QSocketNotifier.Type.Read, parent)
 
     def readable() -> None:
         try:
-            reader.recv(64)
+            os.read(reader, 64)
         except BlockingIOError:
             return
         callback()

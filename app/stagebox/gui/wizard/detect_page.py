@@ -3,14 +3,13 @@ interfaces apart, findings in plain words. Detection runs after the window is sh
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6 import QtCore
 from PySide6.QtCore import QSize
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QHBoxLayout,
-    QListWidget,
-    QListWidgetItem,
     QProgressBar,
     QPushButton,
     QVBoxLayout,
@@ -22,6 +21,9 @@ from stagebox.gui import texts
 from stagebox.gui.icons import icon
 from stagebox.gui.texts import t
 from stagebox.gui.wizard.base import Page, clear_layout, heading, wrapped
+
+if TYPE_CHECKING:  # QListWidget costs ~7 ms to load: it comes with the first result
+    from PySide6.QtWidgets import QListWidget, QListWidgetItem
 
 KIND_TEXT = {
     Kind.INTERFACE: texts.KIND_INTERFACE,
@@ -47,6 +49,7 @@ class DetectPage(Page):
     def __init__(self) -> None:
         super().__init__(t(texts.DETECT_TITLE), t(texts.DETECT_SUBTITLE))
         self.error: str | None = None  # why the last scan failed
+        self._list: QListWidget | None = None
         self.busy_label = wrapped(t(texts.DETECT_BUSY))
         self.busy_bar = QProgressBar()
         self.busy_bar.setRange(0, 0)
@@ -54,15 +57,13 @@ class DetectPage(Page):
         self.body.addWidget(self.busy_bar)
 
         self.interfaces_heading = heading(t(texts.DETECT_INTERFACES))
-        self.interface_list = QListWidget()
-        self.interface_list.setIconSize(QSize(32, 32))
-        self.interface_list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.interface_list.currentItemChanged.connect(self._choice_changed)
+        self.interfaces = QVBoxLayout()  # the list is made with the first result (startup)
         self.no_interface = wrapped(t(texts.DETECT_NO_INTERFACE))
         self.use_onboard = QCheckBox(t(texts.DETECT_USE_ONBOARD))
         self.use_onboard.toggled.connect(self._onboard_toggled)
-        for widget in (self.interfaces_heading, self.interface_list, self.no_interface):
-            self.body.addWidget(widget)
+        self.body.addWidget(self.interfaces_heading)
+        self.body.addLayout(self.interfaces)
+        self.body.addWidget(self.no_interface)
         self.dynamic = QVBoxLayout()  # rebuilt on every scan: cardless, others, findings
         self.body.addLayout(self.dynamic)
         self.body.addWidget(self.use_onboard)
@@ -79,8 +80,9 @@ class DetectPage(Page):
         self.busy_label.setVisible(busy)
         self.busy_bar.setVisible(busy)
         self.rescan.setEnabled(not busy)
-        for widget in (self.interfaces_heading, self.interface_list, self.no_interface):
-            widget.setVisible(not busy and widget is not self.no_interface)
+        self.interfaces_heading.setVisible(not busy)
+        if self._list is not None:
+            self._list.setVisible(not busy)
         self.no_interface.setVisible(False)
         self.use_onboard.setVisible(False)
         if busy:
@@ -127,7 +129,21 @@ class DetectPage(Page):
             self.dynamic.addWidget(wrapped(text, selectable=True))
         self.completeChanged.emit()
 
+    @property
+    def interface_list(self) -> QListWidget:
+        if self._list is None:
+            from PySide6.QtWidgets import QAbstractItemView, QListWidget
+
+            self._list = QListWidget()
+            self._list.setIconSize(QSize(32, 32))
+            self._list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+            self._list.currentItemChanged.connect(self._choice_changed)
+            self.interfaces.addWidget(self._list)
+        return self._list
+
     def _fill_interfaces(self, cards: list[Card]) -> None:
+        from PySide6.QtWidgets import QListWidgetItem
+
         self.interface_list.blockSignals(True)
         self.interface_list.clear()
         chosen = self.setup.device

@@ -36,6 +36,11 @@ class JackPage(Page):
         super().__init__(t(texts.JACK_TITLE), t(texts.JACK_SUBTITLE))
         self.no_device = wrapped(t(texts.FIX_NEED_DEVICE), bold=True)
         self.body.addWidget(self.no_device)
+        # Everything below is hidden while there is no device to set up.
+        self.settings_box = QWidget()
+        page_body, self.body = self.body, QVBoxLayout(self.settings_box)
+        self.body.setContentsMargins(0, 0, 0, 0)
+        page_body.addWidget(self.settings_box)
         form = QFormLayout()
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.device_label = wrapped()
@@ -220,7 +225,9 @@ class JackPage(Page):
         self.completeChanged.emit()
 
     def isComplete(self) -> bool:  # noqa: N802 (Qt name)
-        return self.wizard() is not None and self.setup.settings is not None
+        if self.wizard() is None:
+            return False
+        return self.setup.settings is not None and self.setup.device is not None
 
 
 def _select(combo: QComboBox, value: object) -> None:
