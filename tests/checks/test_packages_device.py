@@ -10,7 +10,7 @@ from stagebox.core.checks.device import (
     check_usb_stream_plugin,
     jackdrc_rate,
 )
-from stagebox.core.checks.packages import check_alsa_plugins, check_jackd, read_dpkg_status
+from stagebox.core.checks.packages import check_alsa_plugins, check_jackd
 from stagebox.core.model import (
     Access,
     AlsaState,
@@ -19,6 +19,7 @@ from stagebox.core.model import (
     Kind,
     UsbAudioWithoutCard,
 )
+from stagebox.core.packages import read_dpkg_status
 from stagebox.core.paths import UserPaths
 
 from tests.checks.tree import Tree, assert_status

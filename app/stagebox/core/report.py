@@ -394,9 +394,9 @@ def build_report(
 ) -> str:
     """The whole report as one text. Reads only; nothing is changed or sent anywhere."""
     from stagebox.core.checks import format_checks, run_checks
-    from stagebox.core.checks.packages import read_dpkg_status
     from stagebox.core.detect import detect_facts
     from stagebox.core.live import read_live_facts
+    from stagebox.core.packages import read_dpkg_status
 
     facts = read_live_facts(root)
     result = detect_facts(facts)

@@ -19,9 +19,9 @@ from stagebox.core.checks.packages import (
     can_see_programs,
     find_program,
     installed,
-    version_at_least,
 )
 from stagebox.core.model import Access
+from stagebox.core.packages import version_at_least
 
 if TYPE_CHECKING:
     from stagebox.core.knowledge import Family, KnowledgeBase
