@@ -33,7 +33,7 @@ wizard = SetupWizard(SystemRoot.at({str(ROOTS / "us122l-ich5")!r}))
 wizard.show()
 early = sorted(m for m in sys.modules if m.startswith(("stagebox.core.jack.defaults",
     "stagebox.core.knowledge", "stagebox.core.journal", "stagebox.gui.wizard.jack_page",
-    "stagebox.core.detect", "jack", "pyudev")))
+    "stagebox.core.detect", "stagebox.core.wizard_flow", "jack", "pyudev")))
 print("early", early)
 wizard.start_detection()
 print("later", "stagebox.gui.wizard.jack_page" in sys.modules)

@@ -11,11 +11,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, cast
 
 from PySide6 import QtCore
-from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import (
     QFrame,
     QLabel,
-    QPlainTextEdit,
     QScrollArea,
     QVBoxLayout,
     QWidget,
@@ -23,6 +21,8 @@ from PySide6.QtWidgets import (
 )
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QPlainTextEdit
+
     from stagebox.gui.wizard.window import SetupWizard
 
 
@@ -68,11 +68,13 @@ def heading(text: str) -> QLabel:
 
 
 def code_view(text: str, max_lines: int = 14) -> QPlainTextEdit:
+    from PySide6.QtGui import QFontDatabase
+    from PySide6.QtWidgets import QPlainTextEdit  # only the Fix page (after the first paint)
+
     view = QPlainTextEdit(text)
     view.setReadOnly(True)
     view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-    font: QFont = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
-    view.setFont(font)
+    view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
     lines = min(max(text.count("\n") + 1, 2), max_lines)
     height = view.fontMetrics().lineSpacing() * lines + 2 * view.frameWidth() + 12
     view.setFixedHeight(height)

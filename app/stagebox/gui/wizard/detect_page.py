@@ -15,29 +15,39 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from stagebox.core import wizard_flow
-from stagebox.core.model import Card, DetectionResult, Kind, Severity
 from stagebox.gui import texts
 from stagebox.gui.icons import icon
 from stagebox.gui.texts import t
 from stagebox.gui.wizard.base import Page, clear_layout, heading, wrapped
 
-if TYPE_CHECKING:  # QListWidget costs ~7 ms to load: it comes with the first result
+if TYPE_CHECKING:  # these load with the first result, after the first paint
+    from types import ModuleType
+
     from PySide6.QtWidgets import QListWidget, QListWidgetItem
 
+    from stagebox.core.model import Card, DetectionResult
+
+# Keyed by the model's StrEnum values (core.model.Kind / Severity compare equal to them).
 KIND_TEXT = {
-    Kind.INTERFACE: texts.KIND_INTERFACE,
-    Kind.ONBOARD: texts.KIND_ONBOARD,
-    Kind.HDMI: texts.KIND_HDMI,
-    Kind.MIDI_ONLY: texts.KIND_MIDI_ONLY,
-    Kind.WEBCAM_OR_HEADSET: texts.KIND_WEBCAM,
-    Kind.OTHER: texts.KIND_OTHER,
+    "interface": texts.KIND_INTERFACE,
+    "onboard": texts.KIND_ONBOARD,
+    "hdmi": texts.KIND_HDMI,
+    "midi_only": texts.KIND_MIDI_ONLY,
+    "webcam_or_headset": texts.KIND_WEBCAM,
+    "other": texts.KIND_OTHER,
 }
-SEVERITY_MARK = {Severity.INFO: "ℹ", Severity.WARNING: "⚠", Severity.ERROR: "✖"}
+SEVERITY_MARK = {"info": "ℹ", "warning": "⚠", "error": "✖"}
+
+
+def _flow() -> ModuleType:
+    """core.wizard_flow (and the model under it), loaded once there is a result to show."""
+    from stagebox.core import wizard_flow
+
+    return wizard_flow
 
 
 def card_line(card: Card) -> str:
-    model = wizard_flow.display_name(card) or t(texts.UNKNOWN_MODEL)
+    model = _flow().display_name(card) or t(texts.UNKNOWN_MODEL)
     if card.jack_device:
         return t(
             texts.CARD_LINE, model=model, index=card.index, id=card.id, device=card.jack_device
@@ -96,7 +106,7 @@ class DetectPage(Page):
 
     def show_result(self, result: DetectionResult) -> None:
         self.show_busy(False)
-        view = wizard_flow.overview(result)
+        view = _flow().overview(result)
         self._fill_interfaces(view.interfaces)
         self.no_interface.setVisible(not view.interfaces and not view.cardless)
         self.use_onboard.setVisible(view.offer_fallback)
@@ -116,7 +126,7 @@ class DetectPage(Page):
         if view.others:
             self.dynamic.addWidget(heading(t(texts.DETECT_OTHERS)))
             for card in view.others:
-                name = wizard_flow.display_name(card)
+                name = _flow().display_name(card)
                 line = t(texts.OTHER_LINE, name=name, kind=t(KIND_TEXT[card.kind]))
                 self.dynamic.addWidget(wrapped(f"• {line}"))
         self.dynamic.addWidget(heading(t(texts.DETECT_FINDINGS)))
@@ -150,7 +160,7 @@ class DetectPage(Page):
         for card in cards:
             item = QListWidgetItem(icon("device-interface"), card_line(card))
             item.setData(QtCore.Qt.ItemDataRole.UserRole, card.index)
-            if not wizard_flow.usable_for_jack(card):
+            if not _flow().usable_for_jack(card):
                 item.setFlags(item.flags() & ~QtCore.Qt.ItemFlag.ItemIsSelectable)
             self.interface_list.addItem(item)
             if chosen is not None and card.index == chosen.index:
@@ -172,7 +182,7 @@ class DetectPage(Page):
 
     def _onboard_toggled(self, on: bool) -> None:
         result = self.setup.result
-        fallbacks = wizard_flow.overview(result).fallbacks if result else []
+        fallbacks = _flow().overview(result).fallbacks if result else []
         self.setup.device = fallbacks[0] if on and fallbacks else None
         self.completeChanged.emit()
 

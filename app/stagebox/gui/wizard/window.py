@@ -12,8 +12,6 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QEvent, QObject, QSize, QTimer
 from PySide6.QtWidgets import QWizard
 
-from stagebox.core import wizard_flow
-from stagebox.core.model import Card, DetectionResult
 from stagebox.gui import texts
 from stagebox.gui.icons import icon
 from stagebox.gui.tasks import run_task
@@ -21,8 +19,10 @@ from stagebox.gui.texts import t
 from stagebox.gui.wizard.detect_page import DetectPage
 
 if TYPE_CHECKING:  # imported for real after the first paint
+    from stagebox.core import wizard_flow
     from stagebox.core.facts import MachineFacts
     from stagebox.core.journal import Journal
+    from stagebox.core.model import Card, DetectionResult
     from stagebox.core.paths import UserPaths
     from stagebox.core.sysroot import SystemRoot
 
@@ -147,7 +147,9 @@ class SetupWizard(QWizard):
                 (c for c in scan.result.cards if c.jack_device == previous.jack_device), None
             )
         if self.device is None:
-            self.device = wizard_flow.default_device(scan.result)
+            from stagebox.core.wizard_flow import default_device
+
+            self.device = default_device(scan.result)
         self.detect_page.show_result(scan.result)
         if then is not None:
             then()
@@ -165,6 +167,8 @@ class SetupWizard(QWizard):
 
     # -- the Fix page's plan --------------------------------------------------------------
     def fix_steps(self) -> list[wizard_flow.FixStep]:
+        from stagebox.core import wizard_flow
+
         if self.scan is None:
             return []
         try:
