@@ -10,7 +10,7 @@ Fields may be added; none may change meaning.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum, StrEnum
+from enum import StrEnum
 
 
 class Direction(StrEnum):
@@ -130,18 +130,10 @@ FACTS_SECTION_TITLE = "Stagebox machine facts (JSON)"
 
 def facts_to_json(facts: MachineFacts) -> str:
     import json
-    from dataclasses import asdict
 
-    def plain(value: object) -> object:
-        if isinstance(value, Enum):
-            return value.value
-        if isinstance(value, dict):
-            return {k: plain(v) for k, v in value.items()}
-        if isinstance(value, list):
-            return [plain(v) for v in value]
-        return value
+    from stagebox.core.plain import plain_dataclass
 
-    return json.dumps(plain(asdict(facts)), indent=1, sort_keys=True)
+    return json.dumps(plain_dataclass(facts), indent=1, sort_keys=True)
 
 
 def facts_from_json(text: str) -> MachineFacts:

@@ -113,19 +113,7 @@ class Journal:
         old = _read_bytes(real_target(path))
         backup = self._backup(path, old)
         atomic_write(path, data)
-        return self._append(
-            Entry(
-                id=uuid.uuid4().hex[:12],
-                time=time.time(),
-                feature=feature,
-                kind="file",
-                summary=summary,
-                path=str(path),
-                backup=str(backup) if backup else None,
-                before_sha=sha256(old),
-                after_sha=sha256(data),
-            )
-        )
+        return self._file_entry(path, feature, summary, backup, old, data)
 
     def remove_file(self, path: Path, *, feature: str, summary: str) -> Entry:
         """Back up and remove ``path`` (e.g. an autostart entry), recorded for undo."""
@@ -136,19 +124,7 @@ class Journal:
                 real_target(path).unlink()
             except OSError as exc:
                 raise StageboxError(f"could not remove {path}: {exc.strerror}") from exc
-        return self._append(
-            Entry(
-                id=uuid.uuid4().hex[:12],
-                time=time.time(),
-                feature=feature,
-                kind="file",
-                summary=summary,
-                path=str(path),
-                backup=str(backup) if backup else None,
-                before_sha=sha256(old),
-                after_sha=None,
-            )
-        )
+        return self._file_entry(path, feature, summary, backup, old, None)
 
     def record_action(self, *, feature: str, summary: str, undo: dict[str, Any]) -> Entry:
         """Record a non-file change (e.g. an EHCI unbind) and the data its undo needs."""
@@ -212,6 +188,29 @@ class Journal:
         )
 
     # -- internals -----------------------------------------------------------------------
+    def _file_entry(
+        self,
+        path: Path,
+        feature: str,
+        summary: str,
+        backup: Path | None,
+        before: bytes | None,
+        after: bytes | None,
+    ) -> Entry:
+        return self._append(
+            Entry(
+                id=uuid.uuid4().hex[:12],
+                time=time.time(),
+                feature=feature,
+                kind="file",
+                summary=summary,
+                path=str(path),
+                backup=str(backup) if backup else None,
+                before_sha=sha256(before),
+                after_sha=sha256(after),
+            )
+        )
+
     def _backup(self, path: Path, data: bytes | None) -> Path | None:
         if data is None:
             return None

@@ -7,9 +7,11 @@ removed or change meaning. ``None`` means "cannot be known from this input", nev
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
-from enum import Enum, StrEnum
+from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
+
+from stagebox.core.plain import plain_dataclass
 
 SCHEMA_VERSION = 1
 
@@ -97,9 +99,9 @@ class DetectionResult:
     source: str = "live"  # extension: "live" | "capture"
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        data = plain_dataclass(self)
         data["schema"] = SCHEMA_VERSION
-        return _plain(data)
+        return data
 
     def to_json(self, indent: int | None = 2) -> str:
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
@@ -145,13 +147,3 @@ def _card(data: dict[str, Any]) -> Card:
 def _known(cls: type, data: dict[str, Any]) -> dict[str, Any]:
     names = set(cls.__dataclass_fields__)  # type: ignore[attr-defined]
     return {k: v for k, v in data.items() if k in names}
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
