@@ -312,15 +312,7 @@ def _card_findings(ctx: _Context, facts: CardFacts, card: Card) -> None:
         if family.mixer_tool and card.kind is Kind.INTERFACE:
             ctx.add("mixer_tool", card.index, tool=family.mixer_tool, **fields)
         if _firmware_missing(family, facts) and family.firmware:
-            firmware = family.firmware
-            ctx.add(
-                "firmware_required",
-                card.index,
-                tool=firmware.tool,
-                package=firmware.package,
-                command=firmware.command or firmware.tool,
-                **fields,
-            )
+            ctx.add("firmware_required", card.index, **family.firmware.finding_fields(), **fields)
         _speed_findings(ctx, family, card, fields)
     if family and family.access is Access.HW and card.kind is Kind.INTERFACE and facts.pcms == []:
         ctx.add("card_without_pcm", card.index, **fields)
@@ -442,15 +434,7 @@ def _explain_missing(
     if firmware and usb_id in firmware.cold_ids:
         warm = firmware.cold_ids[usb_id]
         model = family.models.get(warm)
-        ctx.add(
-            "firmware_required",
-            None,
-            usb_id=usb_id,
-            model=model,
-            tool=firmware.tool,
-            package=firmware.package,
-            command=firmware.command or firmware.tool,
-        )
+        ctx.add("firmware_required", None, usb_id=usb_id, model=model, **firmware.finding_fields())
         reason = f"firmware not loaded yet (the id changes to {warm} after the upload)"
         return _without(device, family, model, reason)
     if usb_id not in family.models:

@@ -51,12 +51,22 @@ class Firmware:
     """How firmware gets onto a device that needs it after power-on."""
 
     tool: str  # e.g. "hdsploader"
-    package: str | None = None
+    package: str | None = None  # Debian package(s) to install, space-separated names
     command: str | None = None
+    files: str | None = None  # the firmware files themselves, where no package ships them
     # usb id before upload -> usb id after (usx2y: 1604:8000 -> 1604:8001)
     cold_ids: dict[str, str] = field(default_factory=dict)
     # a card longname matching this regex means "firmware not loaded yet"
     missing_when_longname: str | None = None
+
+    def needs(self) -> str:
+        """What must be installed, in words: packages, then files."""
+        parts = [f"sudo apt install {self.package}" if self.package else None, self.files]
+        return "; ".join(p for p in parts if p) or self.tool
+
+    def finding_fields(self) -> dict[str, str]:
+        """The template fields of the ``firmware_required`` finding."""
+        return {"tool": self.tool, "needs": self.needs(), "command": self.command or self.tool}
 
 
 @dataclass(frozen=True)
@@ -265,6 +275,7 @@ _FIRMWARE_KEYS: dict[str, type] = {
     "tool": str,
     "package": str,
     "command": str,
+    "files": str,
     "cold_ids": dict,
     "missing_when_longname": str,
 }
@@ -285,7 +296,7 @@ FINDING_FIELDS = frozenset(
         "native_module",
         "module",
         "tool",
-        "package",
+        "needs",
         "command",
         "process",
         "pid",
@@ -404,6 +415,7 @@ def _parse_firmware(where: str, table: dict[str, Any]) -> Firmware:
         tool=table["tool"],
         package=table.get("package"),
         command=table.get("command"),
+        files=table.get("files"),
         cold_ids=cold,
         missing_when_longname=_regex(where, table.get("missing_when_longname")),
     )
