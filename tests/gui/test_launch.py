@@ -47,3 +47,45 @@ print("later", "stagebox.gui.wizard.jack_page" in sys.modules)
     )
     assert done.returncode == 0, done.stderr
     assert "early []" in done.stdout and "later True" in done.stdout
+
+
+def headless_env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    env.pop("QT_QPA_PLATFORM", None)
+    return env
+
+
+def test_no_display_is_one_clear_line_not_a_qt_abort() -> None:
+    for argv in (
+        ["-m", "stagebox", "wizard"],
+        ["-m", "stagebox", "tray"],
+        ["-m", "stagebox.gui.launch"],
+    ):
+        done = subprocess.run(
+            [sys.executable, *argv], capture_output=True, text=True, env=headless_env(), timeout=60
+        )
+        assert done.returncode == 1, (argv, done.stderr)
+        assert done.stderr.startswith("stagebox: there is no desktop display here")
+        assert "Traceback" not in done.stderr and "Aborted" not in done.stderr
+
+
+def test_screenshots_need_no_display(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "stagebox",
+            "wizard",
+            "--screenshots",
+            str(tmp_path),
+            "--root",
+            str(ROOTS / "onboard-only"),
+        ],
+        capture_output=True,
+        text=True,
+        env=headless_env(),
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""  # Qt's offscreen notes go to the debug log, not to the user
+    assert len(list(tmp_path.glob("*.png"))) == 6

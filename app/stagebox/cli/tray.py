@@ -6,7 +6,7 @@ import argparse
 import logging
 
 from stagebox.cli.context import Context
-from stagebox.cli.wizard import require_qt
+from stagebox.gui.launch import require_qt
 
 log = logging.getLogger(__name__)
 

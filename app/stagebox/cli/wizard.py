@@ -10,7 +10,7 @@ import argparse
 from pathlib import Path
 
 from stagebox.cli.context import Context
-from stagebox.core.errors import StageboxError
+from stagebox.gui.launch import require_qt
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -28,18 +28,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run)
 
 
-def require_qt() -> None:
-    try:
-        import PySide6.QtWidgets  # noqa: F401
-    except ImportError as exc:
-        raise StageboxError(
-            "the wizard and the tray need PySide6, which is not installed",
-            "pip install 'stagebox[gui]' (or PySide6-Essentials); the command line works without it",
-        ) from exc
-
-
 def run(args: argparse.Namespace, ctx: Context) -> int:
-    require_qt()
+    require_qt(headless_ok=args.screenshots is not None)
     if args.screenshots is not None:
         from stagebox.gui.screenshots import save_all
 

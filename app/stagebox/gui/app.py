@@ -3,26 +3,43 @@ to windows. Nothing else in the GUI package creates application-wide state."""
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 import time
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QEvent, QObject, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication
 
 from stagebox.gui import texts
 from stagebox.gui.texts import t
 
+log = logging.getLogger(__name__)
+
 #: Set by bench/bench_gui_startup.py: print the wall-clock time of the first paint, then quit.
 FIRST_PAINT_ENV = "STAGEBOX_BENCH_FIRST_PAINT"
+
+
+#: Qt warnings that say nothing to a user (the offscreen platform cannot resize to hints).
+HARMLESS_QT_MESSAGES = ("does not support propagateSizeHints",)
+
+
+def _qt_message(kind: QtMsgType, _context: object, message: str) -> None:
+    """Qt's own messages go to Python logging; harmless platform notes only at debug."""
+    quiet = kind in (QtMsgType.QtDebugMsg, QtMsgType.QtInfoMsg)
+    if quiet or any(note in message for note in HARMLESS_QT_MESSAGES):
+        log.debug("Qt: %s", message)
+    else:
+        log.warning("Qt: %s", message)
 
 
 def application() -> QApplication:
     app = QApplication.instance()
     if isinstance(app, QApplication):
         return app
+    qInstallMessageHandler(_qt_message)
     app = QApplication(sys.argv[:1])
     app.setApplicationName("stagebox")
     app.setApplicationDisplayName(t(texts.APP_NAME))

@@ -9,8 +9,33 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
+
+from stagebox.core.errors import StageboxError
+
+
+def require_qt(*, headless_ok: bool = False) -> None:
+    """PySide6 and a display, or one clear line (Qt itself would abort with a core dump)."""
+    try:
+        import PySide6.QtWidgets  # noqa: F401
+    except ImportError as exc:
+        raise StageboxError(
+            "the wizard and the tray need PySide6, which is not installed",
+            "pip install 'stagebox[gui]' (or PySide6-Essentials); the command line works without it",
+        ) from exc
+    has_display = any(os.environ.get(v) for v in ("DISPLAY", "WAYLAND_DISPLAY"))
+    if has_display or os.environ.get("QT_QPA_PLATFORM"):
+        return
+    if headless_ok:
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"  # pictures need no screen
+        return
+    raise StageboxError(
+        "there is no desktop display here (DISPLAY and WAYLAND_DISPLAY are not set)",
+        "run it in your desktop session; without one use the command line (stagebox detect, "
+        "stagebox alsa, stagebox jack) or `stagebox wizard --screenshots DIR`",
+    )
 
 
 def parse(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -30,10 +55,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.WARNING - 10 * min(args.verbose, 2),
         format="stagebox: %(levelname)s: %(message)s",
     )
-    from stagebox.core.errors import StageboxError
     from stagebox.core.sysroot import SystemRoot
 
     try:
+        require_qt()
         root = SystemRoot.at(args.root)
         from stagebox.gui.app import application, on_termination, report_first_paint_if_asked
         from stagebox.gui.wizard.window import SetupWizard
