@@ -47,10 +47,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     if tray.tray is not None:
         app.setQuitOnLastWindowClosed(False)  # the wizard or log closing must not quit it
     else:
-        print(
-            f"stagebox: {tray.window and tray.window.windowTitle()}: no system tray here, showing a window",
-            file=ctx.err,
-        )
+        print("stagebox: no system tray on this desktop, showing a small window", file=ctx.err)
         report_first_paint_if_asked(tray.window)
     on_termination(tray, tray.quit)  # logout or kill: stop the supervised jackd first
     tray.show()
