@@ -127,6 +127,7 @@ def test_capture_05_us122l_as_card_2_with_a_swap_listing() -> None:
     assert pcm_devices(card(facts, 0), Direction.PLAYBACK) == [0]
     assert all(c.id != "UA20" for c in facts.cards)
     assert tascam.pcms is None  # no arecord -l: capture devices unknown
+    assert facts.unlisted_pcm_directions == ["capture"]
     assert facts.modules is not None and "snd_usb_us122l" in facts.modules
 
 

@@ -549,3 +549,4 @@ def test_aplay_capital_l_hw_names_give_playback_devices_without_aplay_l() -> Non
     assert tascam.pcms is None  # absent from the hints: unknown, not "none"
     assert any(note.startswith("no arecord -l listing") for note in facts.notes)
     assert any(note.startswith("no aplay -l listing") for note in facts.notes)
+    assert sorted(facts.unlisted_pcm_directions) == ["capture", "playback"]

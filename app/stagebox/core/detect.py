@@ -207,18 +207,6 @@ def _firmware_missing(family: Family | None, card: CardFacts) -> bool:
     return bool(pattern and card.longname and re.search(pattern, card.longname))
 
 
-def _unlisted_directions(facts: MachineFacts) -> set[str]:
-    """Directions a paste has no listing of (the capture parser notes "no arecord -l
-    listing: ..."): there a missing PCM means "unknown", not "none"."""
-    unlisted = set()
-    for note in facts.notes:
-        if note.startswith("no arecord -l listing"):
-            unlisted.add("capture")
-        elif note.startswith("no aplay -l listing"):
-            unlisted.add("playback")
-    return unlisted
-
-
 def _directions(
     card: CardFacts, access: Access, unlisted: set[str]
 ) -> tuple[bool | None, bool | None]:
@@ -263,7 +251,7 @@ def _classify(ctx: _Context, card: CardFacts, taken: set[str]) -> Card:
     elif access is Access.USB_STREAM:
         jack_device = pcm_name_for_model(model, card.id, taken)
         taken.add(jack_device)
-    playback, capture = _directions(card, access, _unlisted_directions(ctx.facts))
+    playback, capture = _directions(card, access, set(ctx.facts.unlisted_pcm_directions))
     return Card(
         index=card.index,
         id=card.id,

@@ -118,6 +118,9 @@ class MachineFacts:
     user_asoundrc: str | None = None
     jack_log: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # what the reader could not use, and why
+    # PCM directions the input has no whole listing of ("playback" without aplay -l,
+    # "capture" without arecord -l): there a card without PCMs is "unknown", not "none"
+    unlisted_pcm_directions: list[str] = field(default_factory=list)
 
     def card(self, index: int) -> CardFacts | None:
         return next((c for c in self.cards if c.index == index), None)
@@ -178,4 +181,5 @@ def facts_from_json(text: str) -> MachineFacts:
         user_asoundrc=data.get("user_asoundrc"),
         jack_log=list(data.get("jack_log", [])),
         notes=list(data.get("notes", [])),
+        unlisted_pcm_directions=list(data.get("unlisted_pcm_directions", [])),
     )

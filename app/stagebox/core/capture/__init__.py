@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import re
 
-from stagebox.core.capture.merge import NO_LISTING_NOTE, build_facts
+from stagebox.core.capture.merge import build_facts
 from stagebox.core.capture.reading import MAX_CAPTURE_BYTES, read_capture_file
 from stagebox.core.capture.sections import clean_lines, split_blocks
 from stagebox.core.facts import FACTS_SECTION_TITLE, MachineFacts, facts_from_json
@@ -50,9 +50,6 @@ _MAX_NOTE_CHARS = 300
 def _bounded(notes: list[str]) -> list[str]:
     """Notes are for people: a hostile or huge paste must not make them endless."""
     unique = list(dict.fromkeys(notes))
-    # notes the detector reads come first, so no flood of other notes can push them out
-    read_back = tuple(NO_LISTING_NOTE.values())
-    unique.sort(key=lambda note: not note.startswith(read_back))
     cut = [n if len(n) <= _MAX_NOTE_CHARS else n[: _MAX_NOTE_CHARS - 3] + "..." for n in unique]
     if len(cut) > _MAX_NOTES:
         cut = cut[: _MAX_NOTES - 1] + [f"... and {len(cut) - _MAX_NOTES + 1} more notes"]

@@ -104,7 +104,7 @@ def _apply_aplay(facts: MachineFacts, blocks: list[Block], anchored: bool) -> No
     if not chosen:
         if _apply_device_hints(facts, blocks, set()):
             for direction in Direction:  # hints are no whole listing: absence says nothing
-                facts.notes.append(f"{NO_LISTING_NOTE[direction]}: PCM devices are unknown")
+                _unlisted(facts, direction, "PCM devices are unknown")
         return
     if not anchored:  # no /proc/asound/cards: the cards are those aplay/arecord list
         for listing in chosen.values():
@@ -141,8 +141,16 @@ def _apply_aplay(facts: MachineFacts, blocks: list[Block], anchored: bool) -> No
     elif len(chosen) == 1:
         (listed,) = chosen
         other = Direction.CAPTURE if listed is Direction.PLAYBACK else Direction.PLAYBACK
-        facts.notes.append(f"{NO_LISTING_NOTE[other]}: PCM devices of that direction are unknown")
+        _unlisted(facts, other, "PCM devices of that direction are unknown")
     _apply_device_hints(facts, blocks, set(chosen))
+
+
+def _unlisted(facts: MachineFacts, direction: Direction, why: str) -> None:
+    """Record that the paste has no whole listing of ``direction`` (for the detector and
+    for people reading the notes)."""
+    if direction.value not in facts.unlisted_pcm_directions:
+        facts.unlisted_pcm_directions.append(direction.value)
+    facts.notes.append(f"{NO_LISTING_NOTE[direction]}: {why}")
 
 
 def _apply_device_hints(facts: MachineFacts, blocks: list[Block], listed: set[Direction]) -> bool:
