@@ -117,10 +117,8 @@ class JackPage(Page):
         self._fill_choices(rates or list(STANDARD_RATES), limits.periods if limits else None)
         self.show_settings(self.setup.settings)
         self.no_device.setVisible(card is None)
-        for field in (self.rate, self.period, self.periods, self.advanced_toggle):
-            field.setEnabled(
-                card is not None and (field is not self.periods or not limits or not limits.periods)
-            )
+        self.settings_box.setVisible(card is not None)
+        self.completeChanged.emit()
         self._offer_imports()
 
     @staticmethod

@@ -71,11 +71,15 @@ class TestPage(Page):
         self.autostart_note.setText(t(texts.TEST_AUTOSTART_MINE) if mine else "")
         self.autostart_note.setVisible(mine)
         self.finish_hint.setText(t(texts.TEST_FINISH_HINT, name=self.profile_name()))
+        self.finish_hint.setVisible(self.setup.device is not None)
         if self.setup.device is None:
             self.command.setText(t(texts.FIX_NEED_DEVICE))
         else:
             self.command.setText(t(texts.TEST_COMMAND, line=self.setup.settings.to_line()))
         self._show()
+
+    def isComplete(self) -> bool:  # noqa: N802 (Qt name): Finish saves a profile for a device
+        return self.wizard() is not None and self.setup.device is not None
 
     def cleanupPage(self) -> None:  # noqa: N802 (Qt name): going Back stops the test server
         self.stop_jack_now()
