@@ -118,22 +118,23 @@ def needs_replug(result: DetectionResult) -> bool:
 
 
 def _usb_steps(result: DetectionResult, facts: MachineFacts) -> list[FixStep]:
-    import stagebox.core.usb as usb
+    from stagebox.core.usb import plan_usb, rebind, unbind
 
-    plan = usb.plan_usb(result, facts)
+    plan = plan_usb(result, facts)
     if not plan.needed:
         return []
-    blocked = getattr(plan, "impossible_reason", None)
-    command = getattr(plan, "command", None) or f"unbind USB controller {plan.controller}"
+    blocked = None
+    if not plan.can_unbind:
+        blocked = " ".join([plan.impossible_reason or "", *plan.alternatives]).strip()
     return [
         FixStep(
             kind=StepKind.USB_UNBIND,
             what=_first(plan.explanation, "Let the interface run at USB 1.1 full speed"),
-            why=" ".join(plan.explanation[1:]) or _first(plan.explanation, ""),
-            change=str(command),
-            apply=None if blocked else (lambda journal: usb.unbind(plan, journal)),
-            undo=None if blocked else (lambda journal: usb.rebind(journal)),
-            blocked=blocked,
+            why=" ".join(plan.explanation[1:]),
+            change=plan.command or "",
+            apply=None if blocked else (lambda journal: unbind(plan, journal)),
+            undo=None if blocked else (lambda journal: rebind(journal)),
+            blocked=blocked or None,
         )
     ]
 

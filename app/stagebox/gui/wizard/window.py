@@ -54,12 +54,6 @@ def scan_machine(root: SystemRoot) -> Scan:
     return Scan(facts, result, checks)
 
 
-def wait_for_card_by_udev(usb_id: str, timeout: float) -> bool:
-    from stagebox.core.usb import wait_for_card
-
-    return bool(wait_for_card(usb_id, timeout))
-
-
 class SetupWizard(QWizard):
     DETECT, FIX, JACK, TEST = range(4)
 
@@ -69,13 +63,13 @@ class SetupWizard(QWizard):
         paths: UserPaths | None = None,
         *,
         scanner: Callable[[SystemRoot], Scan] = scan_machine,
-        wait_for_card: Callable[[str, float], bool] = wait_for_card_by_udev,
+        wait_for_card: Callable[[str, float], bool] | None = None,
     ) -> None:
         super().__init__()
         self.root = root
         self._paths = paths  # None: from HOME/XDG, looked up after the first paint
         self.scanner = scanner
-        self.wait_for_card = wait_for_card
+        self.wait_for_card = wait_for_card or self._wait_for_card_by_udev
         self.scan: Scan | None = None
         self.device: Card | None = None
         self.settings: Any = None  # JackSettings once the JACK page has been shown
@@ -108,6 +102,12 @@ class SetupWizard(QWizard):
         self.setPage(self.TEST, self.test_page)
         self.setOption(QWizard.WizardOption.HaveNextButtonOnLastPage, False)
         self.restart()  # QWizard re-decides Next vs Finish only when a page is entered
+
+    def _wait_for_card_by_udev(self, usb_id: str, timeout: float) -> bool:
+        """True once the device has a sound card again (udev on a live machine)."""
+        from stagebox.core.usb import wait_for_card
+
+        return bool(wait_for_card(usb_id, timeout, root=self.root))
 
     @property
     def paths(self) -> UserPaths:
