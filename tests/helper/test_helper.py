@@ -314,9 +314,11 @@ def test_state_dir_override_alone_is_refused(run_helper, tmp_path):
 
 
 @needs_root
-def test_pkexec_uid_that_is_not_a_number_is_refused(run_helper):
-    result = run_helper("list-ehci", fake=False, env={"PKEXEC_UID": "0;id"})
-    assert result.code == NOT_AUTHORIZED
+@pytest.mark.parametrize("value", ["0;id", "", "²", "\u0663", "1" * 11, "-1"])
+def test_pkexec_uid_that_is_not_a_number_is_refused(run_helper, value):
+    result = run_helper("list-ehci", fake=False, env={"PKEXEC_UID": value})
+    assert result.code == NOT_AUTHORIZED, result.err
+    assert "is not a user id" in result.err
 
 
 @needs_root
