@@ -373,3 +373,21 @@ def test_fake_sysfs_layout_matches_capture_26(tmp_path):
         "unbind",
     ]
     assert XHCI != EHCI != AUDIO
+
+
+@needs_root
+def test_argument_that_is_not_utf8_is_refused_cleanly(sysfs, state_dir):
+    proc = subprocess.run(
+        [bytes(HELPER), b"unbind-ehci", b"0000:00:1a.7\xff\xfe"],
+        env={
+            "PATH": "/usr/bin:/bin",
+            "STAGEBOX_HELPER_SYSFS_ROOT": str(sysfs.root),
+            "STAGEBOX_HELPER_STATE_DIR": str(state_dir),
+        },
+        capture_output=True,
+        timeout=30,
+    )
+    assert proc.returncode == BAD_ADDRESS
+    assert b"Traceback" not in proc.stderr
+    proc.stderr.decode("ascii")  # escaped: nothing but ASCII reaches the terminal
+    assert sysfs.written("ehci-pci", "unbind") == ""
