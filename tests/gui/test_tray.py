@@ -9,7 +9,7 @@ import subprocess
 import sys
 
 import pytest
-from PySide6.QtWidgets import QMessageBox, QPushButton, QSystemTrayIcon
+from PySide6.QtWidgets import QMessageBox, QPlainTextEdit, QPushButton, QSystemTrayIcon
 from stagebox.core.hotplug import Action, Choice, EventBatch, HotplugChoices, SoundEvent
 from stagebox.core.jack.control import JackController
 from stagebox.core.jack.profiles import DeviceBinding, Profile, ProfileStore
@@ -214,3 +214,16 @@ def test_sigterm_stops_the_supervised_jackd(qtbot, jack_server_name) -> None:  #
     assert not jack_answers(jack_server_name)
     assert JackController(UserPaths.from_env()).record(jack_server_name) is None
     assert "no system tray" in tray.stderr.read()
+
+
+def test_show_log_shows_the_jackd_log(tray, qtbot, jack_server_name) -> None:  # type: ignore[no-untyped-def]
+    dummy_profile("Dummy", jack_server_name)
+    app = tray()
+    assert app.jack_log_text() == ""  # never started: no log yet
+    app.start()
+    qtbot.waitUntil(lambda: app.model.state is TrayState.RUNNING, timeout=20_000)
+    app.log_action.trigger()
+    text = app.log_dialog.findChild(QPlainTextEdit).toPlainText()
+    assert f"-n{jack_server_name}" in text and "jackdmp" in text
+    app.stop()
+    qtbot.waitUntil(lambda: app.model.state is TrayState.STOPPED, timeout=10_000)

@@ -294,11 +294,13 @@ class TrayApp(QObject):
         self.wizard.start_when_shown()
 
     def jack_log_text(self) -> str:
-        path = getattr(self.controller, "log_path", None)
-        if callable(path):
-            path = path(self.running_settings.server_name if self.running_settings else None)
+        """The log of the server of the running (else the active) profile."""
+        settings = self.running_settings
+        if settings is None and self.active is not None:
+            settings = self.profiles.get(self.active).settings
+        path = self.controller.log_path(settings.server_name if settings else None)
         try:
-            return path.read_text(encoding="utf-8", errors="replace") if path else ""
+            return str(path.read_text(encoding="utf-8", errors="replace"))
         except OSError:
             return ""
 
@@ -333,8 +335,10 @@ class TrayApp(QObject):
         QApplication.quit()
 
     def _tray_clicked(self, reason: QSystemTrayIcon.ActivationReason) -> None:
-        if reason is QSystemTrayIcon.ActivationReason.Trigger:
-            self.menu.popup(self.menu.pos())
+        if reason is QSystemTrayIcon.ActivationReason.Trigger:  # left click: the same menu
+            from PySide6.QtGui import QCursor
+
+            self.menu.popup(QCursor.pos())
 
     def notify(self, message: str, warning: bool = False) -> None:
         self.last_notice = message
