@@ -90,8 +90,9 @@ def test_bad_wait_is_bad_input(run_cli):
     assert run_cli("--root", EHCI_NOCARD, "usb", "unbind", "--wait", "-1").code == 2
 
 
-def test_rebind_with_nothing_to_undo(run_cli):
-    result = run_cli("usb", "rebind", "--yes")
+@pytest.mark.parametrize("verb", ["rebind", "undo"])
+def test_rebind_with_nothing_to_undo(run_cli, verb):
+    result = run_cli("usb", verb, "--yes")
     assert result.code == 0
     assert "nothing to undo" in result.out
 
@@ -119,8 +120,11 @@ def test_unbind_then_rebind_through_the_real_helper(run_cli, machine):
     status = run_cli("--root", root, "usb", "status")
     assert "Stagebox switched off the USB 2.0 controller 0000:00:1a.7" in status.out
 
+    journal_hint = run_cli("journal", "--undo", status.out.split("journal entry ")[1][:12])
+    assert "stagebox usb undo" in journal_hint.err  # and that command exists:
+
     machine.kernel_unbinds()
-    result = run_cli("--root", root, "usb", "rebind", "--yes")
+    result = run_cli("--root", root, "usb", "undo", "--yes")
     assert result.code == 0, result.err
     assert "switches the USB 2.0 controller 0000:00:1a.7 back on" in result.out
     assert "Done: switched the USB 2.0 controller 0000:00:1a.7 back on" in result.out

@@ -49,7 +49,10 @@ def register(sub: argparse._SubParsersAction) -> None:
         help=f"how long to wait for the sound card afterwards (default {DEFAULT_WAIT_S:g})",
     )
     unbind.set_defaults(func=run_unbind)
-    rebind = actions.add_parser("rebind", help="switch it back on (undo `unbind`)")
+    # "undo" too: `stagebox journal --undo ID` points every action to `stagebox FEATURE undo`.
+    rebind = actions.add_parser(
+        "rebind", aliases=["undo"], help="switch it back on (undo `unbind`)"
+    )
     rebind.add_argument("--yes", action="store_true", help="do not ask (needed without a terminal)")
     rebind.set_defaults(func=run_rebind)
 
