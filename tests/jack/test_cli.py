@@ -172,3 +172,19 @@ def test_args_defaults_from_the_detected_interface(run_cli) -> None:  # type: ig
     assert fast.code == 1 and "needs USB high speed" in fast.err
     onboard = args_for("onboard-only")
     assert onboard.code == 0 and onboard.out.startswith("jackd -dalsa -dhw:")
+
+
+def test_a_bound_profile_is_proposed_when_its_device_is_present(run_cli) -> None:  # type: ignore[no-untyped-def]
+    scarlett = ("--root", str(ROOTS / "scarlett-18i20-xhci"))
+    saved = run_cli(
+        *scarlett, "jack", "profiles", "save", "studio", "--bind", "USB", "--period", "128"
+    )
+    assert saved.code == 0, saved.err
+    assert "serial P9EA9DT1234567" in saved.out  # the device identity, not card number 2
+    used = json.loads(run_cli(*scarlett, "jack", "args", "--json").out)
+    assert used["origin"] == "profile 'studio' (device plugged in)"
+    assert used["argv"] == ["jackd", "-dalsa", "-dhw:USB", "-r48000", "-p128", "-n2"]
+    matched = run_cli(*scarlett, "jack", "profiles", "match")
+    assert matched.code == 0 and matched.out.startswith("studio (")
+    other = run_cli("--root", str(ROOTS / "us122l-ich5"), "jack", "profiles", "match")
+    assert other.code == 1
