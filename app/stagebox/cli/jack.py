@@ -19,7 +19,6 @@ from stagebox.core.jack.settings import AudioMode, JackSettings, latency_ms
 
 if TYPE_CHECKING:
     from stagebox.core.jack.control import JackStatus
-    from stagebox.core.knowledge import KnowledgeBase
     from stagebox.core.model import Card, DetectionResult
 
 #: exit code of `status` when the server is not running (LSB: "program is not running")
@@ -426,37 +425,33 @@ def run_start(args: argparse.Namespace, ctx: Context) -> int:
 
 def run_restart(args: argparse.Namespace, ctx: Context) -> int:
     controller = _controller(ctx, needs_kb=True)
-    explicit = bool(getattr(args, "settings", None) or getattr(args, "preset", None))
-    overrides = any(
-        getattr(args, k) is not None for k in vars(args) if k.startswith("set_")
-    ) or bool(args.extra)
-    settings = None
-    chosen: _Chosen | None = None
     name = args.set_server_name
-    if explicit or overrides:
-        record = controller.record(name) if not explicit else None
-        if record is not None:  # options change the running server's settings
-            chosen = _Chosen(JackSettings.from_dict(record.settings), "the running server")
-            _apply_overrides(chosen.settings, args)
-        else:
-            chosen = _choose_settings(args, ctx)
-        settings = chosen.settings
+    chosen = _restart_settings(args, ctx, controller.record(name))
+    start: dict[str, Any] = {}
+    if chosen is not None:
+        start = {"card": chosen.card, "preset": chosen.preset, "on_start": chosen.on_start}
     status = _guarded(
         ctx,
-        lambda: controller.restart(
-            settings,
-            name,
-            **(
-                {"card": chosen.card, "preset": chosen.preset, "on_start": chosen.on_start}
-                if chosen
-                else {}
-            ),
-        ),
+        lambda: controller.restart(chosen.settings if chosen else None, name, **start),
     )
     if status is None:
         return 1
     _print_status(ctx, status, args.json)
     return 0
+
+
+def _restart_settings(args: argparse.Namespace, ctx: Context, record: Any) -> _Chosen | None:
+    """None: restart as recorded. Options alone change the running server's settings."""
+    if getattr(args, "settings", None) or getattr(args, "preset", None):
+        return _choose_settings(args, ctx)
+    options = any(v is not None for k, v in vars(args).items() if k.startswith("set_"))
+    if not options and not args.extra:
+        return None
+    if record is None:
+        return _choose_settings(args, ctx)
+    chosen = _Chosen(JackSettings.from_dict(record.settings), "the running server")
+    _apply_overrides(chosen.settings, args)
+    return chosen
 
 
 def run_stop(args: argparse.Namespace, ctx: Context) -> int:
@@ -498,20 +493,12 @@ def run_args(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _problems(chosen: _Chosen) -> list[Any]:
-    if chosen.settings.driver != "alsa":
-        from stagebox.core.jack.defaults import validate_settings
-
-        return validate_settings(chosen.settings, None, _no_kb())
     from stagebox.core.jack.defaults import validate_settings
-    from stagebox.core.knowledge import load_knowledge
+    from stagebox.core.knowledge import KnowledgeBase, load_knowledge
 
-    return validate_settings(chosen.settings, chosen.card, load_knowledge())
-
-
-def _no_kb() -> KnowledgeBase:
-    from stagebox.core.knowledge import KnowledgeBase
-
-    return KnowledgeBase(families=[], finding_texts={})
+    # the knowledge base only matters for a real card
+    kb = load_knowledge() if chosen.settings.driver == "alsa" else KnowledgeBase([], {})
+    return validate_settings(chosen.settings, chosen.card, kb)
 
 
 def run_import(args: argparse.Namespace, ctx: Context) -> int:
