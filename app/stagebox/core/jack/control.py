@@ -217,51 +217,52 @@ class JackController:
     def _start(
         self, settings: JackSettings, request: _StartRequest, stop_flag: _StopFlag | None
     ) -> JackStatus:
-        card, preset, on_start, on_stop, check, on_ready = (
-            request.card,
-            request.preset,
-            request.on_start,
-            request.on_stop,
-            request.check,
-            request.on_ready,
-        )
-        name = settings.server_name or None
-        running = self._running_record(name)
+        running = self._running_record(settings.server_name or None)
         if running is not None:
             return self._already_running(running, settings)
         warnings: list[str] = []
-        if check:
-            issues = preflight(settings, self.root, self.paths, card=card, kb=self.kb)
-            if request.realtime_fallback and any(i.code == "no_realtime_rights" for i in issues):
-                settings = settings.with_changes(realtime=False)
-                issues = [i for i in issues if i.code != "no_realtime_rights"]
-                warnings.append(
-                    "realtime is not allowed for you, so JACK runs without it (expect "
-                    "dropouts under load); `stagebox check` shows how to allow it"
-                )
-            blocking = [i for i in issues if i.blocking]
-            if blocking:
-                raise JackStartError(
-                    "JACK was not started: " + "; ".join(i.message for i in blocking),
-                    "; ".join(dict.fromkeys(i.fix for i in blocking)),
-                    issues=issues,
-                )
-            warnings += [i.message for i in issues]
+        if request.check:
+            settings = self._preflight(settings, request, warnings)
         proc, record, facts = self._spawn_until_ready(
-            settings, retry_busy=True, warnings=warnings if check else None, extra=(preset, on_stop)
+            settings,
+            retry_busy=True,
+            warnings=warnings if request.check else None,
+            extra=(request.preset, request.on_stop),
         )
         log_path = Path(record.log_path)
-        self._hook(on_start, settings, preset, log_path)
+        self._hook(request.on_start, settings, request.preset, log_path)
         status = self._status_from(record, facts)
         status.warnings = warnings + [
-            str(e.message) for e in explain_log(_read(log_path)) if e.severity != BLOCKING
+            e.message for e in explain_log(_read(log_path)) if e.severity != BLOCKING
         ]
         status.message = "JACK is running"
-        if on_ready is not None:
-            on_ready(status)
+        if request.on_ready is not None:
+            request.on_ready(status)
         if stop_flag is not None:
             return self._stay_in_foreground(proc, record, stop_flag)
         return status
+
+    def _preflight(
+        self, settings: JackSettings, request: _StartRequest, warnings: list[str]
+    ) -> JackSettings:
+        """Refuse what cannot work (JackStartError); returns the settings to start with."""
+        issues = preflight(settings, self.root, self.paths, card=request.card, kb=self.kb)
+        if request.realtime_fallback and any(i.code == "no_realtime_rights" for i in issues):
+            settings = settings.with_changes(realtime=False)
+            issues = [i for i in issues if i.code != "no_realtime_rights"]
+            warnings.append(
+                "realtime is not allowed for you, so JACK runs without it (expect "
+                "dropouts under load); `stagebox check` shows how to allow it"
+            )
+        blocking = [i for i in issues if i.blocking]
+        if blocking:
+            raise JackStartError(
+                "JACK was not started: " + "; ".join(i.message for i in blocking),
+                "; ".join(dict.fromkeys(i.fix for i in blocking)),
+                issues=issues,
+            )
+        warnings += [i.message for i in issues]
+        return settings
 
     def _spawn_until_ready(
         self,
