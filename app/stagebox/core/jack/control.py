@@ -337,7 +337,9 @@ class JackController:
         log_path: Path,
         text: str,
     ) -> JackStartError:
-        system.remove_stale_shm(None if not proc.args else _server_of(proc))
+        name = _server_of(proc)
+        if not system.server_answers(name):  # never touch the files of a server that runs
+            system.remove_stale_shm(name)
         blocking = [e for e in explanations if e.severity == BLOCKING] or explanations
         if blocking:
             first = blocking[0]
