@@ -157,3 +157,13 @@ def test_status_json_fields(controller: JackController, server_name: str) -> Non
     assert data["state"] == "running" and isinstance(data["xruns"], int)
     assert data["argv"][1:] == dummy(server_name).to_argv()[1:]
     controller.stop(server_name)
+
+
+def test_a_second_server_of_the_same_name_fails_without_harming_the_first(
+    controller: JackController, server_name: str, foreign_jackd: subprocess.Popen[bytes]
+) -> None:
+    with pytest.raises(JackStartError) as failure:
+        controller.start(dummy(server_name), check=False)  # past pre-flight: jackd says it
+    assert [e.code for e in failure.value.explanations][:1] == ["server_running"]
+    assert system.server_answers(server_name) and foreign_jackd.poll() is None
+    assert jack_client.query(server_name) is not None

@@ -10,6 +10,7 @@ from __future__ import annotations
 import subprocess
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -76,18 +77,22 @@ def wait_until_ready(
     *,
     timeout: float = 10.0,
     socket_first: bool = True,
+    before: SocketId | None = None,
 ) -> ServerFacts | None:
     """Poll until a client can connect; None when ``proc`` exited first.
 
     With ``socket_first`` the cheap check of jack2's server socket gates the (slower)
-    libjack connect; PipeWire's JACK has no such socket, so it is skipped there.
+    libjack connect; PipeWire's JACK has no such socket, so it is skipped there. ``before``
+    is the socket that existed before jackd was spawned (:func:`socket_id`): only a new one
+    counts, so a server that was already there is never taken for the one just started.
     """
     deadline = time.monotonic() + timeout
     jack: ModuleType | None = None
+    socket_path = system.server_socket(server_name)
     while True:
         if proc is not None and proc.poll() is not None:
             return None
-        if not socket_first or system.server_socket(server_name).exists():
+        if not socket_first or _new_socket(socket_path, before):
             jack = jack or load_jack()
             try:
                 client = connect(server_name)
@@ -106,6 +111,26 @@ def wait_until_ready(
                 "look at its log (`stagebox jack status` shows where)",
             )
         time.sleep(POLL_SECONDS)
+
+
+SocketId = tuple[int, int]
+
+
+def socket_id(server_name: str | None) -> SocketId | None:
+    """Identity (inode, mtime) of the server socket now, None when there is none."""
+    try:
+        st = system.server_socket(server_name).stat()
+    except OSError:
+        return None
+    return st.st_ino, st.st_mtime_ns
+
+
+def _new_socket(path: Path, before: SocketId | None) -> bool:
+    try:
+        st = path.stat()
+    except OSError:
+        return False
+    return before is None or (st.st_ino, st.st_mtime_ns) != before
 
 
 def set_period(server_name: str | None, frames: int) -> int:

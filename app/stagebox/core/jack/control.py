@@ -285,6 +285,7 @@ class JackController:
         argv = [binary, *settings.to_argv()[1:]]
         log_path = self.log_path(settings.server_name)
         log_path.parent.mkdir(parents=True, exist_ok=True)
+        socket_before = jack_client.socket_id(settings.server_name or None)
         with open(log_path, "w", encoding="utf-8") as log_file:
             log_file.write("# stagebox: " + " ".join(argv) + "\n")
             log_file.flush()
@@ -312,7 +313,7 @@ class JackController:
             warnings += [i.message for i in advisories(self.root)]
         try:
             facts = jack_client.wait_until_ready(
-                settings.server_name or None, proc, timeout=READY_TIMEOUT_S
+                settings.server_name or None, proc, timeout=READY_TIMEOUT_S, before=socket_before
             )
         except BaseException:
             self._terminate(proc.pid, proc)
