@@ -310,6 +310,7 @@ class JackController:
         )
         self._save_record(record)
         if warnings is not None:  # the slower checks run while jackd starts
+            jack_client.load_jack()  # needed right after; it also tells which libjack loads
             warnings += [i.message for i in advisories(self.root)]
         try:
             facts = jack_client.wait_until_ready(

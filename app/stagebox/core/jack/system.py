@@ -14,6 +14,7 @@ import resource
 import shutil
 import socket
 import subprocess
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,6 +78,10 @@ def pipewire_jack(root: SystemRoot, *, ask_ldconfig: bool = True) -> PipewireJac
 def _libjack_path(root: SystemRoot) -> str | None:
     if not root.is_live:
         return None
+    if "jack" in sys.modules:  # JACK-Client already loaded it: no need to ask ldconfig
+        loaded = libjack_in_use()
+        if loaded:
+            return os.path.realpath(loaded)
     try:
         out = subprocess.run(
             ["ldconfig", "-p"], capture_output=True, text=True, timeout=5, check=False
