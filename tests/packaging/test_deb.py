@@ -20,6 +20,13 @@ pytestmark = pytest.mark.skipif(
 )
 
 
+@pytest.fixture(scope="module")
+def unpacked(deb: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("root")
+    subprocess.run(["dpkg-deb", "-x", str(deb), str(root)], check=True)
+    return root
+
+
 def _contents(deb: Path) -> dict[str, tuple[str, str]]:
     """path -> (mode string, owner/group) for every file in the package."""
     listing = subprocess.run(
