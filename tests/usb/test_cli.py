@@ -23,7 +23,7 @@ def test_status_on_ehci_shows_device_controller_and_the_exact_command(run_cli):
     result = run_cli("--root", EHCI_NOCARD, "usb", "status")
     assert result.code == 0, result.err
     out = result.out
-    assert "Device:      Tascam US-144MKII (0644:8020) on USB port 1-1, high speed (USB 2.0)" in out
+    assert "Device:      Tascam US-144MKII (0644:8020) on USB port 1-1, USB 2.0 high speed" in out
     assert "Controller:  0000:00:1a.7 (EHCI)" in out
     assert "USB 1.1:     0000:00:1a.0 takes the ports over" in out
     assert "Needed:      yes" in out

@@ -9,7 +9,15 @@ from typing import TextIO
 
 from stagebox.cli.context import Context
 from stagebox.core.errors import ExitCode, InputError, StageboxError
-from stagebox.core.model import Access, Card, DetectionResult, Finding, Kind, Severity
+from stagebox.core.model import (
+    USB_SPEED_TEXT,
+    Access,
+    Card,
+    DetectionResult,
+    Finding,
+    Kind,
+    Severity,
+)
 
 log = logging.getLogger(__name__)
 
@@ -22,13 +30,6 @@ _KIND_TEXT = {
     Kind.OTHER: "other sound device",
 }
 _SEVERITY_TEXT = {Severity.ERROR: "PROBLEM", Severity.WARNING: "WARNING", Severity.INFO: "NOTE"}
-_SPEED_TEXT = {
-    "low": "USB 1.0 low speed",
-    "full": "USB 1.1 full speed",
-    "high": "USB 2.0 high speed",
-    "super": "USB 3 SuperSpeed",
-    "super_plus": "USB 3 SuperSpeed+",
-}
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -124,7 +125,7 @@ def _name(card: Card) -> str:
 def _usb_where(speed: str | None, controller: str | None) -> str:
     parts = []
     if speed:
-        parts.append(_SPEED_TEXT.get(speed, speed))
+        parts.append(USB_SPEED_TEXT.get(speed, speed))
     if controller:
         parts.append(f"controller {controller}")
     return f", {', '.join(parts)}" if parts else ""

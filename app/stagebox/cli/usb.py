@@ -10,18 +10,13 @@ from typing import TYPE_CHECKING
 
 from stagebox.cli.context import Context
 from stagebox.core.errors import InputError, StageboxError
+from stagebox.core.model import USB_SPEED_TEXT
 
 if TYPE_CHECKING:
     from stagebox.core.facts import MachineFacts
     from stagebox.core.usb import Runner, UsbPlan
 
 DEFAULT_WAIT_S = 30.0
-_SPEED_WORDS = {
-    "high": "high speed (USB 2.0)",
-    "full": "full speed (USB 1.1)",
-    "low": "low speed (USB 1.0)",
-    "super": "SuperSpeed (USB 3)",
-}
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -100,7 +95,7 @@ def print_plan(plan: UsbPlan, ctx: Context) -> None:
         for line in plan.explanation:
             print(line, file=out)
         return
-    speed = _SPEED_WORDS.get(plan.speed or "", plan.speed or "speed unknown")
+    speed = USB_SPEED_TEXT.get(plan.speed or "", plan.speed or "speed unknown")
     print(
         f"Device:      {plan.model} ({plan.usb_id}) on USB port {plan.port_path}, {speed}", file=out
     )

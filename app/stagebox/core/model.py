@@ -37,6 +37,16 @@ class Access(StrEnum):
     NONE = "none"  # no audio path (MIDI only, no PCM, firmware missing)
 
 
+#: The values of ``Card.usb_speed`` / ``UsbAudioWithoutCard.speed``, in words.
+USB_SPEED_TEXT = {
+    "low": "USB 1.0 low speed",
+    "full": "USB 1.1 full speed",
+    "high": "USB 2.0 high speed",
+    "super": "USB 3 SuperSpeed",
+    "super_plus": "USB 3 SuperSpeed+",
+}
+
+
 class Severity(StrEnum):
     INFO = "info"
     WARNING = "warning"
