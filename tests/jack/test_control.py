@@ -167,3 +167,14 @@ def test_a_second_server_of_the_same_name_fails_without_harming_the_first(
     assert [e.code for e in failure.value.explanations][:1] == ["server_running"]
     assert system.server_answers(server_name) and foreign_jackd.poll() is None
     assert jack_client.query(server_name) is not None
+
+
+def test_a_hung_jackd_is_killed_and_cleaned_up(paths: UserPaths, server_name: str) -> None:
+    controller = JackController(paths, stop_timeout=0.5)
+    status = controller.start(dummy(server_name))
+    os.kill(status.pid, signal.SIGSTOP)  # type: ignore[arg-type]  # it cannot react to SIGTERM
+    stopped = controller.stop(server_name)
+    assert stopped.message == "JACK stopped (it had to be killed)"
+    assert wait_dead(status.pid)  # type: ignore[arg-type]
+    assert leftovers(server_name) == []  # its /dev/shm files are gone
+    assert server_name not in [e.server_name for e in system.registered_servers()]

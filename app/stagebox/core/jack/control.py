@@ -146,10 +146,12 @@ class JackController:
         *,
         root: SystemRoot | None = None,
         kb: KnowledgeBase | None = None,
+        stop_timeout: float = STOP_TIMEOUT_S,
     ) -> None:
         self.paths = paths
         self.root = root or SystemRoot()
         self.kb = kb
+        self.stop_timeout = stop_timeout  # how long jackd gets to end after SIGTERM
 
     # -- where things live ---------------------------------------------------------------
     def record_path(self, server_name: str | None) -> Path:
@@ -428,7 +430,7 @@ class JackController:
         """SIGTERM, wait, SIGKILL: True when it had to be killed."""
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGTERM)
-        if self._wait_gone(pid, proc, STOP_TIMEOUT_S):
+        if self._wait_gone(pid, proc, self.stop_timeout):
             return False
         log.warning("jackd (pid %d) ignored SIGTERM; killing it", pid)
         with contextlib.suppress(ProcessLookupError):
