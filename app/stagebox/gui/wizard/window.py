@@ -76,12 +76,11 @@ class SetupWizard(QWizard):
         self.setWindowTitle(t(texts.WIZARD_TITLE))
         self.setWindowIcon(icon("stagebox"))
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
-        self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, False)
+        # Until the other pages exist (right after the first paint) the first page must
+        # not pretend to be the last one. (Set before any page: then it costs no relayout.)
+        self.setOption(QWizard.WizardOption.HaveNextButtonOnLastPage, True)
         self.detect_page = DetectPage()
         self.setPage(self.DETECT, self.detect_page)
-        # Until the other pages exist (right after the first paint) the first page must
-        # not pretend to be the last one.
-        self.setOption(QWizard.WizardOption.HaveNextButtonOnLastPage, True)
         self.setMinimumSize(QSize(560, 420))
         self.resize(800, 600)
         self._paint_hook: QObject | None = None
