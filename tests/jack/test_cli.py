@@ -161,9 +161,12 @@ def test_args_defaults_from_the_detected_interface(run_cli) -> None:  # type: ig
 
     assert (
         args_for("us122l-ich5").out.strip()
-        == "jackd -dalsa -r48000 -p512 -n2 -D -Cus-122l -Pus-122l"
+        == "jackd -P85 -t2000 -dalsa -r48000 -p512 -n2 -D -Cus-122l -Pus-122l"
     )
-    assert args_for("scarlett-18i20-xhci").out.strip() == "jackd -dalsa -dhw:USB -r48000 -p256 -n2"
+    assert (
+        args_for("scarlett-18i20-xhci").out.strip()
+        == "jackd -P85 -t2000 -dalsa -dhw:USB -r48000 -p256 -n2"
+    )
     # the US-144 of capture 03 runs at full speed: capture 03's -p64 @ 44.1 kHz is refused
     small = args_for("us144-uhci-after-unbind", "--rate", "44100", "--period", "64")
     assert small.code == 1
@@ -171,7 +174,7 @@ def test_args_defaults_from_the_detected_interface(run_cli) -> None:  # type: ig
     fast = args_for("us144-uhci-after-unbind", "--rate", "96000")
     assert fast.code == 1 and "needs USB high speed" in fast.err
     onboard = args_for("onboard-only")
-    assert onboard.code == 0 and onboard.out.startswith("jackd -dalsa -dhw:")
+    assert onboard.code == 0 and onboard.out.startswith("jackd -P85 -t2000 -dalsa -dhw:PCH ")
 
 
 def test_a_bound_profile_is_proposed_when_its_device_is_present(run_cli) -> None:  # type: ignore[no-untyped-def]
@@ -183,7 +186,16 @@ def test_a_bound_profile_is_proposed_when_its_device_is_present(run_cli) -> None
     assert "serial P9EA9DT1234567" in saved.out  # the device identity, not card number 2
     used = json.loads(run_cli(*scarlett, "jack", "args", "--json").out)
     assert used["origin"] == "profile 'studio' (device plugged in)"
-    assert used["argv"] == ["jackd", "-dalsa", "-dhw:USB", "-r48000", "-p128", "-n2"]
+    assert used["argv"] == [
+        "jackd",
+        "-P85",
+        "-t2000",
+        "-dalsa",
+        "-dhw:USB",
+        "-r48000",
+        "-p128",
+        "-n2",
+    ]
     matched = run_cli(*scarlett, "jack", "profiles", "match")
     assert matched.code == 0 and matched.out.startswith("studio (")
     other = run_cli("--root", str(ROOTS / "us122l-ich5"), "jack", "profiles", "match")

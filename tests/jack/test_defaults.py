@@ -83,7 +83,7 @@ def test_usb_stream_rates_periods_and_device(kb: KnowledgeBase) -> None:
 def test_ordinary_card(kb: KnowledgeBase) -> None:
     settings = defaults_for_card(scarlett(), kb)
     assert settings.device == "hw:USB"
-    assert settings.to_argv()[1:3] == ["-dalsa", "-dhw:USB"]
+    assert settings.to_argv()[1:5] == ["-P85", "-t2000", "-dalsa", "-dhw:USB"]
     assert validate_settings(settings, scarlett(), kb) == []
     assert validate_settings(settings.with_changes(periods=1), scarlett(), kb)[0].nearest == 2
     assert validate_settings(settings.with_changes(period=4), None, kb)[0].field == "period"

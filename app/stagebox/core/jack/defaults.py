@@ -19,6 +19,12 @@ PREFERRED_RATE = 48000
 PREFERRED_PERIOD = 512  # the reference session's period: safe on every USB interface
 ORDINARY_PERIOD = 256
 DEFAULT_PERIODS = 2
+#: The reference session's realtime priority (-P85): above the USB and sound IRQ threads a
+#: threadirqs/PREEMPT_RT kernel runs at 50, below the 95 that limits.d grants the audio group.
+REALTIME_PRIORITY = 85
+#: The reference session's client timeout (-t2000): a USB interface's first periods can
+#: stall long enough for jackd's 500 ms default to throw clients out.
+CLIENT_TIMEOUT_MS = 2000
 FAST_USB = ("high", "super", "super_plus")
 SLOW_USB = ("low", "full")
 
@@ -85,7 +91,14 @@ def defaults_for_card(card: Card, kb: KnowledgeBase, *, live: bool = False) -> J
     """Settings for ``card`` that its driver accepts (``live``: also ask the card itself)."""
     limits = limits_for(card, kb)
     device = card.jack_device or f"hw:{card.id}"
-    settings = JackSettings(driver="alsa", rate=PREFERRED_RATE, periods=DEFAULT_PERIODS)
+    settings = JackSettings(
+        driver="alsa",
+        rate=PREFERRED_RATE,
+        periods=DEFAULT_PERIODS,
+        realtime=True,
+        priority=REALTIME_PRIORITY,
+        timeout=CLIENT_TIMEOUT_MS,
+    )
     if card.access is Access.USB_STREAM:
         # usb_stream has no hw PCM and needs the same PCM for both directions.
         settings.capture_device = settings.playback_device = device
