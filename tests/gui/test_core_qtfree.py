@@ -218,3 +218,14 @@ def test_start_failure_is_kept_with_its_reason() -> None:
     assert m.state is TrayState.FAILED and m.message == "jackd is not installed"
     m.xrun()  # an xrun from nowhere does not change a failed state
     assert m.state is TrayState.FAILED and m.xruns == 0
+
+
+def test_active_profile_is_remembered() -> None:
+    from stagebox.core.tray_state import ActiveProfile
+
+    paths = UserPaths.from_env()
+    assert ActiveProfile(paths).get() is None
+    ActiveProfile(paths).set("Tascam US-122L")
+    assert ActiveProfile(paths).get() == "Tascam US-122L"
+    (paths.config_dir / "tray.json").write_text("[1, 2]")
+    assert ActiveProfile(paths).get() is None

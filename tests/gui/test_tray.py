@@ -106,6 +106,7 @@ def test_profile_switch_restarts_with_the_new_profile(tray, qtbot, jack_server_n
     qtbot.waitUntil(lambda: app.model.state is TrayState.RUNNING, timeout=20_000)
     app.profile_group.actions()[1].trigger()
     assert app.active == "B"
+    assert tray().active == "B"  # remembered for the next login
     qtbot.waitUntil(
         lambda: app.model.state is TrayState.RUNNING and app.model.period == 512, timeout=20_000
     )

@@ -104,6 +104,9 @@ def test_us122l_through_every_page(make_wizard, qtbot, jack_server_name) -> None
     assert profile.settings.period == 256 and profile.device is not None
     assert autostart.is_enabled(paths)
     assert Journal(paths).last("autostart") is not None
+    from stagebox.core.tray_state import ActiveProfile
+
+    assert ActiveProfile(paths).get() == profile.name  # the tray starts what was tested
 
 
 # -- US-144MKII without a card: explanation, fix steps, replug reacts ------------------------

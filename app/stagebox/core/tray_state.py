@@ -7,8 +7,12 @@ tested with plain calls.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from enum import StrEnum
+
+from stagebox.core.atomic import atomic_write
+from stagebox.core.paths import UserPaths
 
 
 class TrayState(StrEnum):
@@ -72,3 +76,22 @@ class TrayModel:
             return
         self.state = TrayState.FAILED
         self.message = reason
+
+
+class ActiveProfile:
+    """Which saved profile the tray starts: chosen in its menu or by the wizard's Finish,
+    kept in ``$XDG_CONFIG_HOME/stagebox/tray.json`` across logins."""
+
+    def __init__(self, paths: UserPaths) -> None:
+        self.file = paths.config_dir / "tray.json"
+
+    def get(self) -> str | None:
+        try:
+            data = json.loads(self.file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        name = data.get("active") if isinstance(data, dict) else None
+        return name if isinstance(name, str) else None
+
+    def set(self, name: str) -> None:
+        atomic_write(self.file, (json.dumps({"active": name}, indent=2) + "\n").encode())

@@ -24,7 +24,7 @@ from stagebox.core.hotplug import Action, Choice, EventBatch, HotplugChoices
 from stagebox.core.jack.settings import latency_ms
 from stagebox.core.paths import UserPaths
 from stagebox.core.sysroot import SystemRoot
-from stagebox.core.tray_state import TrayModel, TrayState
+from stagebox.core.tray_state import ActiveProfile, TrayModel, TrayState
 from stagebox.gui import texts
 from stagebox.gui.icons import icon
 from stagebox.gui.jack_signals import JackSignals
@@ -59,7 +59,8 @@ class TrayApp(QObject):
         self.model = TrayModel()
         self.profiles = ProfileStore(paths)
         self.choices = HotplugChoices(paths)
-        self.active: str | None = None
+        self.remembered = ActiveProfile(paths)
+        self.active: str | None = self.remembered.get()
         self.running_settings: Any = None
         self.starting: tuple[Any, Any] | None = None  # (settings, watch) of a start in flight
         self._controller = controller
@@ -146,6 +147,7 @@ class TrayApp(QObject):
 
     def choose_profile(self, name: str) -> None:
         self.active = name
+        self.remembered.set(name)
         self.reload_profiles()
         if self.model.running:
             self.restart()
@@ -251,8 +253,7 @@ class TrayApp(QObject):
             self.stop(message=t(texts.TRAY_UNPLUGGED, device=decision.device))
             self.notify(t(texts.TRAY_UNPLUGGED, device=decision.device))
         elif decision.action is Action.START and decision.profile:
-            self.active = decision.profile
-            self.reload_profiles()
+            self.choose_profile(decision.profile)
             self.notify(
                 t(texts.TRAY_AUTO_STARTED, device=decision.device, profile=decision.profile)
             )
@@ -277,8 +278,7 @@ class TrayApp(QObject):
             if always.isChecked():
                 self.choices.set(profile, Choice.START if yes else Choice.NEVER)
             if yes:
-                self.active = profile
-                self.reload_profiles()
+                self.choose_profile(profile)
                 self.start()
 
         box.finished.connect(answered)

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QPushButton
 
 from stagebox.core import autostart
 from stagebox.core.jack.settings import latency_ms
-from stagebox.core.tray_state import TrayModel, TrayState
+from stagebox.core.tray_state import ActiveProfile, TrayModel, TrayState
 from stagebox.gui import texts
 from stagebox.gui.jack_signals import JackSignals
 from stagebox.gui.tasks import run_task
@@ -228,6 +228,7 @@ class TestPage(Page):
             device=DeviceBinding.from_card(card) if card else None,
         )
         ProfileStore(paths).save(profile)
+        ActiveProfile(paths).set(profile.name)  # the tray starts what was just tested
         if self.autostart.isChecked():
             autostart.enable(paths, self.setup.journal)
         else:
