@@ -37,6 +37,7 @@ def running():
     tray.quit()
 
 tray.state_changed.connect(lambda s: s == "running" and QTimer.singleShot(300, running))
+tray.state_changed.connect(lambda s: s == "failed" and (print("failed", tray.model.message), app.quit()))
 QTimer.singleShot(200, tray.start)
 QTimer.singleShot(25000, app.quit)
 app.exec()

@@ -93,6 +93,10 @@ FIX_REPLUG_SEEN = QT_TRANSLATE_NOOP("Stagebox", "The interface is back. Looking 
 FIX_REPLUG_TIMEOUT = QT_TRANSLATE_NOOP(
     "Stagebox", "The interface did not come back in time. Check the cable and try again."
 )
+FIX_NO_DEVICE = QT_TRANSLATE_NOOP(
+    "Stagebox",
+    "No interface is chosen yet. Go Back, plug it in and press “Scan again”, or tick “Use the built-in sound”.",
+)
 FIX_NEED_DEVICE = QT_TRANSLATE_NOOP(
     "Stagebox",
     "JACK needs a working sound card. Apply the changes above and replug the interface.",

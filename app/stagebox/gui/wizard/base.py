@@ -20,6 +20,9 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from stagebox.gui import texts
+from stagebox.gui.texts import t
+
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QPlainTextEdit
 
@@ -47,6 +50,12 @@ class Page(QWizardPage):
     @property
     def setup(self) -> SetupWizard:
         return cast("SetupWizard", self.wizard())
+
+    def no_device_text(self) -> str:
+        """Why there is no device for JACK: one waiting for its fix, or none chosen."""
+        result = self.setup.result
+        waiting = result is not None and bool(result.usb_audio_without_card)
+        return t(texts.FIX_NEED_DEVICE if waiting else texts.FIX_NO_DEVICE)
 
 
 def wrapped(text: str = "", *, bold: bool = False, selectable: bool = False) -> QLabel:

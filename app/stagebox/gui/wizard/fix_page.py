@@ -117,13 +117,14 @@ class FixPage(Page):
     def show_steps(self, steps: list[FixStep]) -> None:
         clear_layout(self.steps_layout)
         self.boxes = [StepBox(step, self) for step in steps]
-        if not self.boxes:
+        if not self.boxes and self.setup.device is not None:
             self.steps_layout.addWidget(wrapped(t(texts.FIX_NOTHING)))
         for box in self.boxes:
             self.steps_layout.addWidget(box)
         result = self.setup.result
         cardless = result is not None and wizard_flow.needs_replug(result)
         self.replug.setVisible(cardless)
+        self.need_device.setText(self.no_device_text())
         self.need_device.setVisible(self.setup.device is None)
         self.completeChanged.emit()
 

@@ -116,6 +116,7 @@ class JackPage(Page):
         rates = jack_defaults.allowed_rates(limits, card) if limits else []
         self._fill_choices(rates or list(STANDARD_RATES), limits.periods if limits else None)
         self.show_settings(self.setup.settings)
+        self.no_device.setText(self.no_device_text())
         self.no_device.setVisible(card is None)
         self.settings_box.setVisible(card is not None)
         self.completeChanged.emit()

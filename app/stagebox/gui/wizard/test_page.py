@@ -73,7 +73,7 @@ class TestPage(Page):
         self.finish_hint.setText(t(texts.TEST_FINISH_HINT, name=self.profile_name()))
         self.finish_hint.setVisible(self.setup.device is not None)
         if self.setup.device is None:
-            self.command.setText(t(texts.FIX_NEED_DEVICE))
+            self.command.setText(self.no_device_text())
         else:
             self.command.setText(t(texts.TEST_COMMAND, line=self.setup.settings.to_line()))
         self._show()
