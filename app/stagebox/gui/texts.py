@@ -154,7 +154,6 @@ TEST_AUTOSTART_MINE = QT_TRANSLATE_NOOP(
 TEST_FINISH_HINT = QT_TRANSLATE_NOOP(
     "Stagebox", "Finish saves these settings as the profile “{name}” for this interface."
 )
-FINISH_SAVED = QT_TRANSLATE_NOOP("Stagebox", "Saved the profile “{name}”.")
 
 # -- tray ------------------------------------------------------------------------------------
 TRAY_START = QT_TRANSLATE_NOOP("Stagebox", "&Start JACK")
@@ -185,8 +184,7 @@ TRAY_UNPLUGGED = QT_TRANSLATE_NOOP(
 )
 TRAY_OFFER_TITLE = QT_TRANSLATE_NOOP("Stagebox", "Interface plugged in")
 TRAY_OFFER = QT_TRANSLATE_NOOP("Stagebox", "Start JACK with the profile “{profile}” on {device}?")
-TRAY_OFFER_ALWAYS = QT_TRANSLATE_NOOP("Stagebox", "Always start it when I plug this in")
-TRAY_OFFER_NEVER = QT_TRANSLATE_NOOP("Stagebox", "Never ask again for this profile")
+TRAY_OFFER_ALWAYS = QT_TRANSLATE_NOOP("Stagebox", "Remember my answer for this profile")
 TRAY_AUTO_STARTED = QT_TRANSLATE_NOOP(
     "Stagebox", "{device} was plugged in: starting JACK with “{profile}”."
 )

@@ -3,6 +3,9 @@ user's click (on a worker thread: pkexec may wait for a password) and undoable h
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
@@ -13,6 +16,9 @@ from stagebox.gui import texts
 from stagebox.gui.tasks import run_task
 from stagebox.gui.texts import t
 from stagebox.gui.wizard.base import Page, clear_layout, code_view, wrapped
+
+if TYPE_CHECKING:
+    from stagebox.core.journal import Journal
 
 REPLUG_TIMEOUT_S = 60
 
@@ -63,7 +69,9 @@ class StepBox(QGroupBox):
         self.apply_button.setEnabled(not busy)
         self.undo_button.setEnabled(not busy)
 
-    def _run(self, action, applied_after: bool, done_text: str) -> None:  # type: ignore[no-untyped-def]
+    def _run(
+        self, action: Callable[[Journal], object], applied_after: bool, done_text: str
+    ) -> None:
         self.status.setText(t(texts.WORKING))
         self._refresh(busy=True)
         journal = self.page.setup.journal
