@@ -89,3 +89,26 @@ def test_screenshots_need_no_display(tmp_path) -> None:  # type: ignore[no-untyp
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""  # Qt's offscreen notes go to the debug log, not to the user
     assert len(list(tmp_path.glob("*.png"))) == 6
+
+
+def test_every_text_goes_through_qt_translation(qapp) -> None:  # type: ignore[no-untyped-def]
+    """A translator installed in the application changes what the wizard shows."""
+    from PySide6.QtCore import QTranslator
+    from PySide6.QtWidgets import QWizard
+    from stagebox.core.sysroot import SystemRoot
+    from stagebox.gui.wizard.window import SetupWizard
+
+    class Shouting(QTranslator):
+        def translate(self, context, source, disambiguation=None, n=-1):  # type: ignore[no-untyped-def]
+            return source.upper() if context == "Stagebox" else None
+
+    shouting = Shouting()
+    qapp.installTranslator(shouting)
+    try:
+        wizard = SetupWizard(SystemRoot.at(ROOTS / "onboard-only"))
+        assert wizard.windowTitle() == "STAGEBOX — SET UP YOUR AUDIO INTERFACE"
+        assert wizard.detect_page.title() == "YOUR AUDIO INTERFACE"
+        assert wizard.detect_page.rescan.text() == "&SCAN AGAIN"
+        assert wizard.button(QWizard.WizardButton.NextButton) is not None
+    finally:
+        qapp.removeTranslator(shouting)
