@@ -94,7 +94,6 @@ def test_screenshots_need_no_display(tmp_path) -> None:  # type: ignore[no-untyp
 def test_every_text_goes_through_qt_translation(qapp) -> None:  # type: ignore[no-untyped-def]
     """A translator installed in the application changes what the wizard shows."""
     from PySide6.QtCore import QTranslator
-    from PySide6.QtWidgets import QWizard
     from stagebox.core.sysroot import SystemRoot
     from stagebox.gui.wizard.window import SetupWizard
 
@@ -109,6 +108,5 @@ def test_every_text_goes_through_qt_translation(qapp) -> None:  # type: ignore[n
         assert wizard.windowTitle() == "STAGEBOX — SET UP YOUR AUDIO INTERFACE"
         assert wizard.detect_page.title() == "YOUR AUDIO INTERFACE"
         assert wizard.detect_page.rescan.text() == "&SCAN AGAIN"
-        assert wizard.button(QWizard.WizardButton.NextButton) is not None
     finally:
         qapp.removeTranslator(shouting)
