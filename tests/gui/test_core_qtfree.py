@@ -229,3 +229,52 @@ def test_active_profile_is_remembered() -> None:
     assert ActiveProfile(paths).get() == "Tascam US-122L"
     (paths.config_dir / "tray.json").write_text("[1, 2]")
     assert ActiveProfile(paths).get() is None
+
+
+def test_fix_steps_order_and_manual_steps() -> None:
+    """USB first (no card without it), ALSA next, then what the user must run: firmware
+    tools, a busy device, realtime rights (from core.checks)."""
+    from stagebox.core.checks.base import CheckResult, Status
+    from stagebox.core.model import Finding, Severity
+    from stagebox.core.sysroot import SystemRoot
+    from stagebox.core.wizard_flow import StepKind, fix_steps
+    from stagebox.gui.wizard.window import scan_machine
+
+    from tests.gui.conftest import ROOTS
+
+    scan = scan_machine(SystemRoot.at(ROOTS / "hdsp-multiface-nofw"))
+    rtprio = CheckResult(
+        id="limits.rtprio",
+        title="Realtime priority is not allowed",
+        status=Status.PROBLEM,
+        reading="RLIMIT_RTPRIO is 0",
+        why="JACK needs realtime priority",
+        fix="sudo usermod -aG audio $USER",
+    )
+    ok_check = CheckResult(
+        id="limits.memlock",
+        title="Memory lock",
+        status=Status.OK,
+        reading="unlimited",
+        why="",
+        fix=None,
+    )
+    steps = fix_steps(
+        scan.result, UserPaths.from_env(), facts=scan.facts, checks=[rtprio, ok_check]
+    )
+    assert [s.kind for s in steps] == [StepKind.MANUAL, StepKind.MANUAL]
+    firmware, realtime = steps
+    assert "hdsploader" in firmware.change and firmware.apply is None
+    assert realtime.change == "sudo usermod -aG audio $USER" and "RLIMIT_RTPRIO" in realtime.why
+    busy = Finding("device_busy", Severity.WARNING, 1, "held by pulseaudio", "Stop pulseaudio")
+    scan.result.findings.append(busy)
+    steps = fix_steps(scan.result, UserPaths.from_env(), facts=scan.facts, checks=[])
+    assert steps[-1].change == "Stop pulseaudio"
+
+    nocard = scan_machine(SystemRoot.at(ROOTS / "us144mkii-ehci-nocard"))
+    (usb,) = fix_steps(nocard.result, UserPaths.from_env(), facts=nocard.facts, checks=[])
+    assert usb.kind is StepKind.USB_UNBIND and usb.apply is not None
+    assert usb.change.endswith("unbind-ehci 0000:00:1a.7")
+    xhci = scan_machine(SystemRoot.at(ROOTS / "us144mkii-xhci-only"))
+    (blocked,) = fix_steps(xhci.result, UserPaths.from_env(), facts=xhci.facts, checks=[])
+    assert blocked.apply is None and blocked.blocked and "xHCI" in blocked.blocked
