@@ -132,7 +132,9 @@ class FakeMachine:
             if not self.real(f"{drv}/{control}").exists():
                 self.write(f"{drv}/{control}", "")
         module = _DRIVER_MODULES.get(driver, driver.replace("-", "_"))
-        self.mkdir(f"/sys/module/{module}")
+        # a loaded module's sysfs folder always holds initstate ("live"); it also keeps the
+        # folder in git, which does not track empty directories
+        self.write(f"/sys/module/{module}/initstate", "live\n")
         self.link(f"{drv}/module", f"/sys/module/{module}")
         self.link(f"{drv}/{device_name}", device_path)
         self.link(f"{device_path}/driver", drv)
