@@ -37,20 +37,31 @@ test_pkgs=(xvfb xauth trayer umockdev gir1.2-umockdev-1.0 libxml2-utils desktop-
 pkgs=("${runtime_pkgs[@]}")
 [ "$with_tests" = 1 ] && pkgs+=("${test_pkgs[@]}")
 
+sudo=""
+[ "$(id -u)" -ne 0 ] && sudo="sudo"
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "setup.sh: installing system packages: ${missing[*]}"
-  sudo=""
-  [ "$(id -u)" -ne 0 ] && sudo="sudo"
   # jackd2 asks about realtime rights in debconf; the noninteractive answer is "no", and
   # `stagebox check` explains how to turn it on.
   $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq
   $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
     "${missing[@]}" </dev/null
 fi
+
+# The EHCI helper runs as root through pkexec, so it must be root-owned where the polkit
+# policy points (the Debian package puts it in the same places). Copied only when changed.
+install_root_file() {  # mode source target
+  if ! cmp -s "$2" "$3" 2>/dev/null; then
+    echo "setup.sh: installing $3 (root-owned; used by \`stagebox usb\` through pkexec)"
+    $sudo install -D -o root -g root -m "$1" "$2" "$3"
+  fi
+}
+install_root_file 0755 polkit/stagebox-ehci-helper /usr/libexec/stagebox/stagebox-ehci-helper
+install_root_file 0644 polkit/org.stagebox.ehci.policy /usr/share/polkit-1/actions/org.stagebox.ehci.policy
 
 # The venv uses Debian's python3 and sees its site-packages, so the GObject bindings that
 # umockdev's hotplug tests need are there; everything else is pinned inside the venv.
@@ -63,8 +74,14 @@ if [ ! -x .venv/bin/python ]; then
 fi
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   echo "setup.sh: installing Stagebox and its Python dependencies into .venv"
-  .venv/bin/python -m pip install -q --upgrade pip setuptools wheel
-  .venv/bin/python -m pip install -q -c constraints.txt -e ".[$extras]"
+  log=".venv/pip-install.log"  # pip's own chatter; shown only when it fails
+  if ! { .venv/bin/python -m pip install -q --upgrade pip setuptools wheel &&
+         .venv/bin/python -m pip install -q -c constraints.txt -e ".[$extras]"; } >"$log" 2>&1
+  then
+    tail -n 40 "$log" >&2
+    echo "setup.sh: pip failed (full log: $log)" >&2
+    exit 1
+  fi
   echo "$want" > "$stamp"
 fi
 
