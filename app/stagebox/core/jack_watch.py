@@ -13,6 +13,11 @@ from typing import Any
 
 log = logging.getLogger(__name__)
 
+#: Clients whose server died. Closing one races with libjack's own thread, which may still
+#: be returning from the shutdown callback; it holds nothing once the server is gone, so it
+#: is kept here (not garbage-collected, which would close it at a random moment) instead.
+_DEAD_CLIENTS: list[Any] = []
+
 
 class JackWatch:
     def __init__(
@@ -61,9 +66,11 @@ class JackWatch:
         client, self._client = self._client, None
         if client is None:
             return
+        if self._server_gone:
+            _DEAD_CLIENTS.append(client)
+            return
         try:
-            if not self._server_gone:
-                client.deactivate()
+            client.deactivate()
             client.close()
         except Exception:  # the server may have gone in between; nothing left to release
             log.debug("closing the JACK watch client failed", exc_info=True)

@@ -10,7 +10,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +48,9 @@ def run_task(
     _alive.add(task)
 
     def finish(slot: Callable[[Any], None] | None, value: Any) -> None:
-        _alive.discard(task)
+        # Drop the task only after this emission has returned: freeing the signals object
+        # inside its own signal's slot deletes the sender under Qt's feet (a crash).
+        QTimer.singleShot(0, lambda: _alive.discard(task))
         if slot is not None:
             slot(value)
 
