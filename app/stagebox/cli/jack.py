@@ -8,7 +8,6 @@ interface that is plugged in, or the defaults for the detected interface.
 from __future__ import annotations
 
 import argparse
-import json
 import shlex
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -81,11 +80,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Start JACK with settings that work on your interface, and keep it "
         "observable. Settings follow QjackCtl's (every option below is one of its fields).",
     )
-    actions = parser.add_subparsers(dest="jack_action", metavar="ACTION", required=True)
+    actions = parser.add_subparsers(
+        dest="jack_action", metavar="ACTION", required=True, action=_Actions
+    )
 
-    settings = _settings_parent()
     start = actions.add_parser(
-        "start", help="start JACK and return once it is ready", parents=[settings]
+        "start", help="start JACK and return once it is ready", with_settings=True
     )
     start.add_argument("--foreground", action="store_true", help="stay until JACK ends")
     start.add_argument(
@@ -97,7 +97,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     start.set_defaults(func=run_start)
 
     restart = actions.add_parser(
-        "restart", help="stop and start again (period: changed live)", parents=[settings]
+        "restart", help="stop and start again (period: changed live)", with_settings=True
     )
     restart.add_argument("--json", action="store_true", help="machine-readable status")
     restart.set_defaults(func=run_restart)
@@ -113,7 +113,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     status.set_defaults(func=run_status)
 
     args = actions.add_parser(
-        "args", help="print the jackd command line (starts nothing)", parents=[settings]
+        "args", help="print the jackd command line (starts nothing)", with_settings=True
     )
     args.add_argument("--json", action="store_true", help="argv and settings as JSON")
     args.set_defaults(func=run_args)
@@ -124,7 +124,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     imp.set_defaults(func=run_import)
 
     write = actions.add_parser(
-        "write-jackdrc", help="write ~/.jackdrc (undo: `jack undo`)", parents=[settings]
+        "write-jackdrc", help="write ~/.jackdrc (undo: `jack undo`)", with_settings=True
     )
     write.set_defaults(func=run_write_jackdrc)
 
@@ -142,20 +142,20 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     cleanup.set_defaults(func=run_cleanup)
 
-    _profiles_parser(actions, settings)
+    _profiles_parser(actions)
 
 
-def _profiles_parser(
-    actions: argparse._SubParsersAction, settings: argparse.ArgumentParser
-) -> None:
+def _profiles_parser(actions: argparse._SubParsersAction) -> None:
     profiles = actions.add_parser("profiles", help="named settings, bound to a device")
-    what = profiles.add_subparsers(dest="profiles_action", metavar="ACTION", required=True)
+    what = profiles.add_subparsers(
+        dest="profiles_action", metavar="ACTION", required=True, action=_Actions
+    )
     what.add_parser("list", help="list the profiles").set_defaults(func=run_profiles_list)
     show = what.add_parser("show", help="show one profile")
     show.add_argument("name")
     show.set_defaults(func=run_profiles_show)
     save = what.add_parser(
-        "save", help="save settings (the options below) as a profile", parents=[settings]
+        "save", help="save settings (the options below) as a profile", with_settings=True
     )
     save.add_argument("name")
     save.add_argument(
@@ -173,11 +173,35 @@ def _profiles_parser(
     )
 
 
-def _settings_parent() -> argparse.ArgumentParser:
-    """The settings options, built once and shared by every action that takes them."""
-    parser = argparse.ArgumentParser(add_help=False)
-    _settings_args(parser)
-    return parser
+class _Actions(argparse._SubParsersAction):  # type: ignore[type-arg]
+    """Action subparsers that get the ~45 JACK settings options only when that action is
+    used: five actions take them, and building them all would delay `jack start` (start-up
+    speed; the definitions stay the ones in :func:`_settings_args`)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._want_settings: set[str] = set()
+
+    def add_parser(
+        self, name: str, *, with_settings: bool = False, **kwargs: Any
+    ) -> argparse.ArgumentParser:
+        parser: argparse.ArgumentParser = super().add_parser(name, **kwargs)
+        if with_settings:
+            self._want_settings.add(name)
+        return parser
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: str | None = None,
+    ) -> None:
+        name = values[0]
+        if name in self._want_settings:
+            self._want_settings.discard(name)
+            _settings_args(self._name_parser_map[name])
+        super().__call__(parser, namespace, values, option_string)
 
 
 def _settings_args(parser: argparse.ArgumentParser) -> None:
@@ -263,6 +287,8 @@ def _read_settings_file(path: Path) -> JackSettings:
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror}") from exc
     if text.lstrip().startswith("{"):
+        import json
+
         try:
             data = json.loads(text)
         except ValueError as exc:
@@ -457,7 +483,7 @@ def _restart_settings(args: argparse.Namespace, ctx: Context, record: Any) -> _C
 def run_stop(args: argparse.Namespace, ctx: Context) -> int:
     status = _controller(ctx, needs_kb=False).stop(args.server_name)
     if args.json:
-        print(json.dumps(status.to_dict(), indent=2), file=ctx.out)
+        print(_json(status.to_dict()), file=ctx.out)
     else:
         extra = f" ({status.xruns} xruns while it ran)" if status.xruns else ""
         print(f"{status.message}: server {status.server_name!r}{extra}", file=ctx.out)
@@ -484,7 +510,7 @@ def run_args(args: argparse.Namespace, ctx: Context) -> int:
                 {"field": p.field, "message": p.message, "nearest": p.nearest} for p in problems
             ],
         }
-        print(json.dumps(data, indent=2), file=ctx.out)
+        print(_json(data), file=ctx.out)
     else:
         print(chosen.settings.to_line(), file=ctx.out)
         for p in problems:
@@ -522,7 +548,7 @@ def run_import(args: argparse.Namespace, ctx: Context) -> int:
             {"name": _profile_name(k), "from": w, "argv": s.to_argv(), "settings": s.to_dict()}
             for k, w, s in found
         ]
-        print(json.dumps(items, indent=2), file=ctx.out)
+        print(_json(items), file=ctx.out)
         return 0
     if not found:
         print("Nothing to import: no ~/.jackdrc and no QjackCtl presets.", file=ctx.out)
@@ -606,7 +632,7 @@ def run_profiles_list(args: argparse.Namespace, ctx: Context) -> int:
 def run_profiles_show(args: argparse.Namespace, ctx: Context) -> int:
     from stagebox.core.jack.profiles import ProfileStore
 
-    print(json.dumps(ProfileStore(ctx.paths).get(args.name).to_dict(), indent=2), file=ctx.out)
+    print(_json(ProfileStore(ctx.paths).get(args.name).to_dict()), file=ctx.out)
     return 0
 
 
@@ -664,6 +690,12 @@ def run_profiles_match(args: argparse.Namespace, ctx: Context) -> int:
 
 
 # -- output --------------------------------------------------------------------------------
+def _json(data: Any) -> str:
+    import json  # only when asked for (start-up speed of `jack start`)
+
+    return json.dumps(data, indent=2)
+
+
 def _guarded(ctx: Context, action: Any) -> JackStatus | None:
     """Run a start; a failure prints every reason with its fix (not only the first)."""
     from stagebox.core.jack.control import JackStartError
@@ -687,7 +719,7 @@ def _guarded(ctx: Context, action: Any) -> JackStatus | None:
 
 def _print_status(ctx: Context, status: JackStatus, as_json: bool, origin: str = "") -> None:
     if as_json:
-        print(json.dumps(status.to_dict(), indent=2), file=ctx.out)
+        print(_json(status.to_dict()), file=ctx.out)
         return
     if not status.running:
         print(

@@ -10,7 +10,6 @@ record, so a reused pid or a server someone else started is never killed.
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import os
 import signal
@@ -21,17 +20,19 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from stagebox.core.atomic import atomic_write
 from stagebox.core.errors import StageboxError
 from stagebox.core.jack import client as jack_client
 from stagebox.core.jack import system
-from stagebox.core.jack.explain import BLOCKING, Explanation, count_xruns, explain_log
 from stagebox.core.jack.preflight import PreflightIssue, advisories, preflight
 from stagebox.core.jack.settings import JackSettings, latency_ms
 from stagebox.core.paths import UserPaths
 from stagebox.core.sysroot import SystemRoot
 
+# Start-up speed: what only matters once jackd runs (log reading, the record's JSON, the
+# atomic write) is imported inside the functions that need it, so that `stagebox jack start`
+# spawns jackd sooner and imports the rest while it starts.
 if TYPE_CHECKING:
+    from stagebox.core.jack.explain import Explanation
     from stagebox.core.knowledge import KnowledgeBase
     from stagebox.core.model import Card
 
@@ -162,12 +163,21 @@ class JackController:
 
     def record(self, server_name: str | None) -> ServerRecord | None:
         try:
-            data = json.loads(self.record_path(server_name).read_text(encoding="utf-8"))
-            return ServerRecord(**data)
-        except (OSError, ValueError, TypeError):
+            text = self.record_path(server_name).read_text(encoding="utf-8")
+        except OSError:
+            return None  # the usual case before a start: no need to load json
+        import json
+
+        try:
+            return ServerRecord(**json.loads(text))
+        except (ValueError, TypeError):
             return None
 
     def _save_record(self, record: ServerRecord) -> None:
+        import json
+
+        from stagebox.core.atomic import atomic_write
+
         path = self.record_path(record.server_name)
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         atomic_write(path, json.dumps(asdict(record), indent=2).encode(), default_mode=0o600)
@@ -231,6 +241,8 @@ class JackController:
             warnings=warnings if request.check else None,
             extra=(request.preset, request.on_stop),
         )
+        from stagebox.core.jack.explain import BLOCKING, explain_log
+
         log_path = Path(record.log_path)
         self._hook(request.on_start, settings, request.preset, log_path)
         status = self._status_from(record, facts)
@@ -324,6 +336,8 @@ class JackController:
             raise
         if facts is not None:
             return proc, record, facts
+        from stagebox.core.jack.explain import explain_log
+
         self._drop_record(record.server_name)
         _CHILDREN.pop(proc.pid, None)
         text = _read(log_path)
@@ -341,6 +355,8 @@ class JackController:
         log_path: Path,
         text: str,
     ) -> JackStartError:
+        from stagebox.core.jack.explain import BLOCKING
+
         name = _server_of(proc)
         if not system.server_answers(name):  # never touch the files of a server that runs
             system.remove_stale_shm(name)
@@ -378,6 +394,8 @@ class JackController:
         self, proc: subprocess.Popen[bytes], record: ServerRecord, stop: _StopFlag
     ) -> JackStatus:
         """Wait for jackd; SIGTERM/SIGINT stop it cleanly (the tray's supervised child)."""
+        from stagebox.core.jack.explain import BLOCKING, explain_log
+
         while proc.poll() is None and not stop.requested:
             time.sleep(0.05)
         if proc.poll() is None:
@@ -394,6 +412,8 @@ class JackController:
     # -- stop ----------------------------------------------------------------------------
     def stop(self, server_name: str | None = None) -> JackStatus:
         """Stop the server Stagebox started (SIGTERM, then SIGKILL); never anyone else's."""
+        from stagebox.core.jack.explain import count_xruns
+
         name = system.effective_server_name(server_name)
         record = self.record(name)
         if record is None or self.owned_pid(record) is None:
@@ -485,6 +505,8 @@ class JackController:
         )
 
     def _status_from(self, record: ServerRecord, facts: jack_client.ServerFacts) -> JackStatus:
+        from stagebox.core.jack.explain import count_xruns
+
         settings = JackSettings.from_dict(record.settings).with_changes(period=facts.period)
         return JackStatus(
             state="running",

@@ -12,7 +12,6 @@ import os
 import re
 import resource
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -120,6 +119,8 @@ def server_answers(name: str | None) -> bool:
     path = server_socket(name)
     if not path.exists():
         return False
+    import socket  # only when there is a socket to try (start-up speed of `jack start`)
+
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
         sock.settimeout(0.5)
         try:
