@@ -48,9 +48,9 @@ class JackWatch:
 
     def start(self) -> None:
         """Connect to the server (raises jack.JackOpenError when it does not run)."""
-        import jack
+        from stagebox.core.jack.client import load_jack
 
-        jack.set_error_function(lambda _message: None)  # libjack's retries are not errors
+        jack = load_jack()
         client = jack.Client(self.client_name, servername=self.server_name, no_start_server=True)
         client.set_xrun_callback(lambda _delay: self.on_xrun())
         client.set_shutdown_callback(self._shutdown)

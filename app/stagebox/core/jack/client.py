@@ -8,6 +8,7 @@ is worth asking. libjack is told never to auto-start a server (``no_start_server
 from __future__ import annotations
 
 import subprocess
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,11 +31,29 @@ class ServerFacts:
     libjack: str | None  # the libjack this process uses (PipeWire's or jack2's)
 
 
+_silence_lock = threading.Lock()
+_silenced = False
+
+
+def _ignore(_message: str) -> None:
+    """libjack's messages while polling for a server are retries, not errors."""
+
+
 def load_jack() -> ModuleType:
+    """The ``jack`` module, with libjack's error and info messages silenced once.
+
+    Once per process, never again: JACK-Client keeps only the latest callback alive, so
+    installing a new one frees the previous one, which a libjack thread may be calling
+    right then (a crash seen when the tray and the readiness probe ran side by side).
+    """
+    global _silenced
     import jack
 
-    jack.set_error_function(lambda _msg: None)
-    jack.set_info_function(lambda _msg: None)
+    with _silence_lock:
+        if not _silenced:
+            jack.set_error_function(_ignore)
+            jack.set_info_function(_ignore)
+            _silenced = True
     return jack
 
 
