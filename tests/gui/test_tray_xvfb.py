@@ -93,6 +93,8 @@ def test_real_tray_icon_shows_jack_running(desktop_with_tray, jack_server_name) 
     out = done.stdout
     assert "available True window False" in out
     assert "geometry True" in out  # the tray host really embedded the icon
-    assert "JACK is running on us-122l | 48000 Hz · 256 frames × 2 · 10.7 ms" in out
-    assert "states ['starting', 'running']" in out
+    # (a dummy-driver xrun on a busy machine adds ", with N dropouts (xruns)")
+    assert "tooltip JACK is running on us-122l" in out
+    assert "| 48000 Hz · 256 frames × 2 · 10.7 ms" in out
+    assert "states ['starting', 'running'" in out
     assert not jack_answers(jack_server_name)  # Quit stopped the supervised jackd

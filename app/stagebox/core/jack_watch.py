@@ -13,10 +13,6 @@ from typing import Any
 
 log = logging.getLogger(__name__)
 
-#: Clients whose server died. Closing one races with libjack's own thread, which may still
-#: be returning from the shutdown callback; it holds nothing once the server is gone, so it
-#: is kept here (not garbage-collected, which would close it at a random moment) instead.
-_DEAD_CLIENTS: list[Any] = []
 
 
 class JackWatch:
@@ -67,10 +63,23 @@ class JackWatch:
         if client is None:
             return
         if self._server_gone:
-            _DEAD_CLIENTS.append(client)
+            _forget(client)
             return
         try:
             client.deactivate()
             client.close()
         except Exception:  # the server may have gone in between; nothing left to release
             log.debug("closing the JACK watch client failed", exc_info=True)
+
+
+def _forget(client: Any) -> None:
+    """Drop a client whose server died without calling jack_client_close on it.
+
+    libjack crashes (SIGSEGV, measured here with jackd2 1.9.21) when such a client is closed
+    later, e.g. by ``jack.Client.__del__`` at garbage collection or interpreter exit, and it
+    holds nothing worth releasing once the server is gone. JACK-Client 0.5 has no public way
+    to forget a client, so its pointer is cleared the way its own ``close()`` does.
+    """
+    import jack
+
+    client._ptr = jack._ffi.NULL
