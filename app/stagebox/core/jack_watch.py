@@ -14,7 +14,6 @@ from typing import Any
 log = logging.getLogger(__name__)
 
 
-
 class JackWatch:
     def __init__(
         self,
@@ -44,10 +43,9 @@ class JackWatch:
 
     def start(self) -> None:
         """Connect to the server (raises jack.JackOpenError when it does not run)."""
-        from stagebox.core.jack.client import load_jack
+        from stagebox.core.jack.client import open_client
 
-        jack = load_jack()
-        client = jack.Client(self.client_name, servername=self.server_name, no_start_server=True)
+        client = open_client(self.server_name, self.client_name)
         client.set_xrun_callback(lambda _delay: self.on_xrun())
         client.set_shutdown_callback(self._shutdown)
         client.activate()

@@ -19,9 +19,9 @@ def play_test_tone(
     server_name: str | None, seconds: float = 2.0, frequency: float = TONE_HZ
 ) -> list[str]:
     """Play the tone on every physical playback port; returns the ports it was sent to."""
-    import jack
+    from stagebox.core.jack.client import open_client
 
-    client = jack.Client("stagebox-test-tone", servername=server_name or None, no_start_server=True)
+    client = open_client(server_name, "stagebox-test-tone")
     rate = client.samplerate
     total = int(seconds * rate)
     fade = max(int(FADE_S * rate), 1)

@@ -57,14 +57,44 @@ def load_jack() -> ModuleType:
     return jack
 
 
-def connect(server_name: str | None, client_name: str = PROBE_NAME) -> Any:
-    """A client on ``server_name``; raises jack.JackOpenError when no server answers."""
-    jack = load_jack()
-    return jack.Client(
+_client_class: type | None = None
+
+
+def _client_type() -> type:
+    """jack.Client without the close in its finalizer.
+
+    JACK-Client's ``__del__`` calls jack_client_close, and libjack crashes (SIGSEGV, jackd2
+    1.9.21) closing a client whose server has died. A finalizer runs whenever the garbage
+    collector gets to it, on any thread, often long after the server was killed, so that
+    crash hit unrelated code at random. Stagebox closes every client explicitly while its
+    server runs (or forgets it when the server is gone, see jack_watch); one left over is
+    released by the operating system when the process ends, as libjack does for a crash.
+    """
+    global _client_class
+    if _client_class is None:
+        jack = load_jack()
+
+        class Client(jack.Client):  # type: ignore[misc, name-defined]
+            def __del__(self) -> None:
+                pass
+
+        _client_class = Client
+    return _client_class
+
+
+def open_client(server_name: str | None, client_name: str) -> Any:
+    """A JACK client of Stagebox's on ``server_name`` (never starts a server); raises
+    jack.JackOpenError when no server answers."""
+    return _client_type()(
         client_name,
         servername=system.effective_server_name(server_name),
         no_start_server=True,
     )
+
+
+def connect(server_name: str | None, client_name: str = PROBE_NAME) -> Any:
+    """A probe client on ``server_name``; raises jack.JackOpenError when no server answers."""
+    return open_client(server_name, client_name)
 
 
 def facts_of(client: Any) -> ServerFacts:
