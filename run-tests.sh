@@ -9,4 +9,11 @@ cd "$(dirname "$0")"
 export JACK_NO_START_SERVER=1 QT_QPA_PLATFORM=offscreen
 echo "== ruff"; .venv/bin/ruff check app tests bench polkit
 echo "== mypy (core)"; .venv/bin/mypy
-echo "== pytest"; exec .venv/bin/pytest -q "$@"
+if [ "$#" -gt 0 ]; then
+  echo "== pytest $*"; exec .venv/bin/pytest -q "$@"
+fi
+# The Qt tests run in a process of their own: in one process with the other ~560 tests, the
+# tray test's first jackd start crashed now and then (SIGSEGV in Qt's event loop, not yet
+# explained; never seen with the Qt tests alone). See the open note on issue 8.
+echo "== pytest (core, CLI, real components, package)"; .venv/bin/pytest -q --ignore=tests/gui
+echo "== pytest (Qt: wizard, tray, hotplug)"; exec .venv/bin/pytest -q tests/gui

@@ -15,6 +15,18 @@ from stagebox.core.sysroot import SystemRoot
 ROOTS = Path(__file__).resolve().parents[1] / "fixtures" / "roots"
 
 
+@pytest.fixture(autouse=True)
+def background_tasks_finish_inside_their_test(qtbot) -> Iterator[None]:  # type: ignore[no-untyped-def]
+    """Each test's background tasks (detection, jackd start, the test tone) end, and their
+    results are delivered, before its windows are closed: a result arriving later would
+    land on widgets Qt has already deleted, in whatever test runs then."""
+    yield
+    from PySide6.QtCore import QThreadPool
+
+    QThreadPool.globalInstance().waitForDone(30_000)
+    qtbot.wait(10)  # deliver the queued results while the test's widgets still exist
+
+
 @pytest.fixture
 def jack_server_name() -> Iterator[str]:
     """A unique JACK server name; whatever Stagebox started under it is stopped afterwards."""
