@@ -37,7 +37,7 @@ def test_exit_code_table_matches_the_documented_numbers(helper_module):
         "OVERRIDE_REFUSED": OVERRIDE_REFUSED,
         "STATE_FAILED": STATE_FAILED,
     }
-    readme = (Path(__file__).resolve().parents[2] / "docs/readme/50-usb-helper.md").read_text()
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
     for name, value in codes.items():
         assert f"| {value} | `{name}`" in readme, f"exit code {name} missing from the README"
 
