@@ -75,7 +75,7 @@ FIX_NOTHING = QT_TRANSLATE_NOOP(
 )
 FIX_WHY = QT_TRANSLATE_NOOP("Stagebox", "Why: {why}")
 FIX_CHANGE = QT_TRANSLATE_NOOP("Stagebox", "The exact change:")
-FIX_TODO = QT_TRANSLATE_NOOP("Stagebox", "What to do:")
+FIX_BY_HAND = QT_TRANSLATE_NOOP("Stagebox", "What to do:")
 FIX_MANUAL = QT_TRANSLATE_NOOP(
     "Stagebox", "Stagebox cannot do this for you; run it yourself, then press “Scan again”."
 )

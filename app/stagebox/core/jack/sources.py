@@ -224,7 +224,7 @@ def _qvalue(value: str) -> str:
 
 
 def _unescape_key(key: str) -> str:
-    """QSettings writes blanks and other special characters in key names as %XX / %UXXXX."""
+    """QSettings writes blanks and other special characters in key names as %hh / %Uhhhh (hex digits)."""
     key = re.sub(r"%U([0-9A-Fa-f]{4})", lambda m: chr(int(m[1], 16)), key)
     return re.sub(r"%([0-9A-Fa-f]{2})", lambda m: chr(int(m[1], 16)), key)
 

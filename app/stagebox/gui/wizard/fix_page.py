@@ -40,7 +40,7 @@ class StepBox(QGroupBox):
         if step.why:
             layout.addWidget(wrapped(t(texts.FIX_WHY, why=step.why)))
         if step.change:
-            layout.addWidget(wrapped(t(texts.FIX_CHANGE if step.apply else texts.FIX_TODO)))
+            layout.addWidget(wrapped(t(texts.FIX_CHANGE if step.apply else texts.FIX_BY_HAND)))
             layout.addWidget(code_view(step.change))
         row = QHBoxLayout()
         self.apply_button = QPushButton(t(texts.APPLY))
