@@ -12,8 +12,9 @@ echo "== mypy (core)"; .venv/bin/mypy
 if [ "$#" -gt 0 ]; then
   echo "== pytest $*"; exec .venv/bin/pytest -q "$@"
 fi
-# The Qt tests run in a process of their own: in one process with the other ~560 tests, the
-# tray test's first jackd start crashed now and then (SIGSEGV in Qt's event loop, not yet
-# explained; never seen with the Qt tests alone). See the open note on issue 8.
+# The Qt tests run in a process of their own, so nothing one suite leaves behind (threads,
+# garbage, libjack clients) can reach the other. That is how a crash was found: Qt objects
+# from earlier tests garbage-collected in a worker thread made shiboken's deferred deletion
+# segfault; garbage is now collected on the UI thread (gui/tasks.py, tests/gui/conftest.py).
 echo "== pytest (core, CLI, real components, package)"; .venv/bin/pytest -q --ignore=tests/gui
 echo "== pytest (Qt: wizard, tray, hotplug)"; exec .venv/bin/pytest -q tests/gui

@@ -20,11 +20,17 @@ def background_tasks_finish_inside_their_test(qtbot) -> Iterator[None]:  # type:
     """Each test's background tasks (detection, jackd start, the test tone) end, and their
     results are delivered, before its windows are closed: a result arriving later would
     land on widgets Qt has already deleted, in whatever test runs then."""
+    import gc
+
+    gc.collect()  # what earlier tests left (their closed windows) goes on the main thread
     yield
     from PySide6.QtCore import QThreadPool
 
     QThreadPool.globalInstance().waitForDone(30_000)
     qtbot.wait(10)  # deliver the queued results while the test's widgets still exist
+    # The test's cyclic Qt garbage is collected here, on the main thread: collected later
+    # by a worker thread of another test, shiboken's deferred deletion crashed.
+    gc.collect()
 
 
 @pytest.fixture

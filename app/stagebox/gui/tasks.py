@@ -6,6 +6,7 @@ the exception comes back as a queued signal, so the slots run on the UI thread.
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -53,6 +54,11 @@ def run_task(
         QTimer.singleShot(0, lambda: _alive.discard(task))
         if slot is not None:
             slot(value)
+        # Collect cyclic garbage here, on the UI thread. Left for later, the collector may
+        # run in a worker thread (any thread that allocates), and a Qt object freed there is
+        # handed to shiboken's deferred deletion, which crashed (SIGSEGV in
+        # BindingManager::runDeletionInMainThread, PySide6 6.12, seen in a core dump).
+        QTimer.singleShot(0, gc.collect)
 
     task.signals.done.connect(lambda value: finish(on_done, value))
     task.signals.failed.connect(lambda exc: finish(on_error, exc))
