@@ -32,7 +32,8 @@ runtime_pkgs=(python3 python3-venv python3-dev gcc jackd2 alsa-utils libasound2-
 # events, validators for the polkit/desktop/AppStream files, and the Debian build tools.
 test_pkgs=(xvfb xauth trayer umockdev gir1.2-umockdev-1.0 libxml2-utils desktop-file-utils
   appstream debhelper dh-python pybuild-plugin-pyproject python3-all python3-setuptools
-  lintian fakeroot debootstrap python3-alsaaudio python3-pyudev python3-jack-client python3-platformdirs)
+  lintian fakeroot debootstrap python3-alsaaudio python3-pyudev python3-jack-client
+  python3-platformdirs python3-jeepney)
 
 pkgs=("${runtime_pkgs[@]}")
 [ "$with_tests" = 1 ] && pkgs+=("${test_pkgs[@]}")

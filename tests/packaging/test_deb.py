@@ -72,6 +72,7 @@ def test_package_declares_debian_dependencies(deb: Path) -> None:
         "python3-pyudev",
         "python3-jack-client",
         "python3-platformdirs",
+        "python3-jeepney",
         "jackd2 | jackd",
         "libasound2-plugins",
         "pkexec",

@@ -235,12 +235,13 @@ class JackController:
         warnings: list[str] = []
         if request.check:
             settings = self._preflight(settings, request, warnings)
-        proc, record, facts = self._spawn_until_ready(
-            settings,
-            retry_busy=True,
-            warnings=warnings if request.check else None,
-            extra=(request.preset, request.on_stop),
-        )
+        with self._reserve_cards(settings):
+            proc, record, facts = self._spawn_until_ready(
+                settings,
+                retry_busy=True,
+                warnings=warnings if request.check else None,
+                extra=(request.preset, request.on_stop),
+            )
         from stagebox.core.jack.explain import BLOCKING, explain_log
 
         log_path = Path(record.log_path)
@@ -277,6 +278,30 @@ class JackController:
             )
         warnings += [i.message for i in issues]
         return settings
+
+    def _reserve_cards(self, settings: JackSettings) -> contextlib.AbstractContextManager[object]:
+        """Take the settings' cards from PipeWire/PulseAudio for jackd (device reservation),
+        so jackd's first open does not race the sound server closing them (jack2#969)."""
+        if settings.driver != "alsa":
+            return contextlib.nullcontext()
+        from stagebox.core.jack.preflight import STOP_SOUND_SERVER
+        from stagebox.core.jack.reservation import ReservationRefused, reserve_for_jack
+
+        cards = [
+            found[1]
+            for device in settings.devices()
+            if (found := system.card_of_device(device, self.root)) and found[1] is not None
+        ]
+        try:
+            reservation = reserve_for_jack(
+                cards, card_free=lambda index: not system.card_holders(self.root, index)
+            )
+        except ReservationRefused as exc:
+            raise JackStartError(
+                f"JACK was not started: {exc} (it ranks its use of the card higher than JACK)",
+                f"stop it for now: {STOP_SOUND_SERVER}",
+            ) from exc
+        return reservation or contextlib.nullcontext()
 
     def _spawn_until_ready(
         self,

@@ -31,6 +31,11 @@ _BUILTIN_PCMS = {
     "usbstream", "plug", "shm", "file", "asym", "dmixer",
 }  # fmt: skip
 _SOUND_SERVERS = ("pipewire", "pulseaudio", "wireplumber", "jackd", "jackdbus")
+#: how to make a sound server let go of the cards for the session
+STOP_SOUND_SERVER = (
+    "`systemctl --user stop pipewire.socket pipewire wireplumber` (PulseAudio: "
+    "`pactl set-card-profile <card> off`)"
+)
 
 
 @dataclass(frozen=True)
@@ -195,9 +200,8 @@ def _held(index: int, root: SystemRoot) -> list[PreflightIssue]:
     who = ", ".join(sorted({f"{h.process} (pid {h.pid})" for h in holders}))
     servers = {h.process for h in holders} & set(_SOUND_SERVERS)
     fix = (
-        "jackd asks PipeWire/PulseAudio to release the card (device reservation) and "
-        "Stagebox retries once; if it stays busy: `systemctl --user stop pipewire.socket "
-        "pipewire wireplumber` (or `pactl set-card-profile <card> off`)"
+        "Stagebox asks PipeWire/PulseAudio to release the card (device reservation) and "
+        f"retries once; if it stays busy: {STOP_SOUND_SERVER}"
         if servers
         else "close that program, then start JACK again"
     )
