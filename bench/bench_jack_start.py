@@ -7,7 +7,10 @@ each round) and count as "ready" the same moment: a JACK client can connect
 * direct: this process spawns jackd and runs the probe (``jack`` already imported here, so
   the direct side pays nothing but jackd itself and the probe);
 * stagebox: the wall time of the ``stagebox jack start ...`` command until it returns (it
-  returns once the server is ready), interpreter start-up and all.
+  returns once the server is ready), interpreter start-up and all;
+* python floor: a Python process that does nothing but spawn jackd and run the same probe
+  (no parsing, no checks, no record, no log; ``os._exit`` at the end): what any Python
+  command pays on this machine before its own work, the floor under the CLI's ratio.
 
 Rounds alternate the two sides; the ratio of the medians is printed (target <= 1.25).
 Run: ``.venv/bin/python bench/bench_jack_start.py [--rounds N]``
@@ -18,6 +21,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -70,6 +74,30 @@ def via_stagebox(name: str, env: dict[str, str]) -> float:
     return elapsed
 
 
+FLOOR = """
+import os, subprocess, sys
+proc = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
+                        start_new_session=True)
+from stagebox.core.jack.client import wait_until_ready
+facts = wait_until_ready(proc.args[1][2:], proc, timeout=15)
+print(proc.pid, facts is not None, flush=True)
+os._exit(0)
+"""
+
+
+def python_floor(name: str, env: dict[str, str]) -> float:
+    argv = [shutil.which("jackd") or "jackd", *settings_for(name).to_argv()[1:]]
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", FLOOR, *argv], env=env, capture_output=True)
+    elapsed = time.perf_counter() - start
+    pid, ready = done.stdout.split()
+    assert ready == b"True", done.stderr
+    os.kill(int(pid), signal.SIGTERM)
+    while Path(f"/proc/{int(pid)}").exists():  # not our child: wait for it to be gone
+        time.sleep(0.01)
+    return elapsed
+
+
 def via_library(name: str, paths: UserPaths) -> float:
     """The same start as a library call (what the tray does): no interpreter start-up."""
     controller = JackController(paths)
@@ -94,13 +122,13 @@ def main() -> int:
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     env["PYTHONPYCACHEPREFIX"] = str(home / "pycache")
     names: list[str] = []
-    times: dict[str, list[float]] = {"direct": [], "stagebox": [], "library": []}
+    times: dict[str, list[float]] = {"direct": [], "stagebox": [], "library": [], "floor": []}
     os.environ.update(HOME=str(home), XDG_RUNTIME_DIR=str(home / "run"))
     paths = UserPaths.from_env()
     try:
         via_stagebox(f"sbbench-{uuid.uuid4().hex[:8]}", env)  # warm the .pyc cache
         for i in range(rounds):
-            order = ["direct", "stagebox", "library"]
+            order = ["direct", "stagebox", "library", "floor"]
             for side in order if i % 2 == 0 else order[::-1]:
                 name = f"sbbench-{uuid.uuid4().hex[:8]}"
                 names.append(name)
@@ -108,6 +136,8 @@ def main() -> int:
                     took = direct(name)
                 elif side == "stagebox":
                     took = via_stagebox(name, env)
+                elif side == "floor":
+                    took = python_floor(name, env)
                 else:
                     took = via_library(name, paths)
                 times[side].append(took)
@@ -121,12 +151,14 @@ def main() -> int:
         "direct": "jackd direct",
         "stagebox": "stagebox jack start",
         "library": "JackController.start",
+        "floor": "python floor",
     }
     for side, label in labels.items():
         print(f"{label:22s} median {med[side] * 1000:5.0f} ms  (min {min(times[side]) * 1000:.0f})")
     print(
         f"ratio CLI/direct {med['stagebox'] / med['direct']:.2f} (target <= {TARGET}); "
-        f"library/direct {med['library'] / med['direct']:.2f}"
+        f"library/direct {med['library'] / med['direct']:.2f}; "
+        f"python floor/direct {med['floor'] / med['direct']:.2f}"
     )
     return 0
 
