@@ -47,6 +47,16 @@ def test_card_limits_need_a_free_card() -> None:
     assert read_card_limits("hw:US122L") is None
 
 
+def test_card_limits_are_read_through_alsa_lib() -> None:
+    """The hw_params path itself (pyalsaaudio over real alsa-lib), on the one PCM that
+    opens without a card: alsa-lib's null plugin, which takes any rate and format."""
+    limits = read_card_limits("null")
+    assert limits is not None and limits.rates == ()
+    assert limits.rate_min is not None and limits.rate_max is not None
+    assert limits.rate_min <= 44100 and limits.rate_max >= 192000
+    assert {"S16_LE", "S24_3LE", "S32_LE"} <= set(limits.formats)
+
+
 def test_hook_macros_are_quoted() -> None:
     settings = JackSettings(
         server_name="live", device="hw:USB", rate=48000, period=128, periods=3, server_path="jackd"
