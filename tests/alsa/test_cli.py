@@ -30,7 +30,7 @@ def test_plan_prints_the_diff_and_why(run_cli, detected: str, paths: UserPaths) 
     result = run_cli("alsa", "plan", "--detection-json", detected)
     assert result.code == 0, result.err
     assert "+pcm.us-122l {" in result.out and '+\tcard "US122L"' in result.out
-    assert f"--- {paths.asoundrc}" in result.out
+    assert "--- ~/.asoundrc" in result.out and "+++ ~/.asoundrc" in result.out
     assert "only a 'usb_stream' connection" in result.out
     assert paths.asoundrc.read_text() == "# mine\n"  # plan changes nothing
 

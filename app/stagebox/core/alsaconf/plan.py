@@ -340,7 +340,7 @@ def unified_diff(path: Path, old: str | None, new: str) -> str:
     """The exact change as a unified diff (line breaks shown as plain lines)."""
     old_lines = [] if old is None else [line.rstrip("\r\n") for line in old.splitlines(True)]
     new_lines = [line.rstrip("\r\n") for line in new.splitlines(True)]
-    label = str(path)
+    label = _as_user_writes_it(path)
     return "\n".join(
         difflib.unified_diff(
             old_lines,
@@ -350,6 +350,12 @@ def unified_diff(path: Path, old: str | None, new: str) -> str:
             lineterm="",
         )
     )
+
+
+def _as_user_writes_it(path: Path) -> str:
+    """``~/.asoundrc`` rather than ``/home/ana/.asoundrc``: the name users know."""
+    home = Path(os.path.expanduser("~"))
+    return f"~/{path.relative_to(home)}" if path.is_relative_to(home) else str(path)
 
 
 def _check_proposed(plan: AlsaPlan, new_text: str) -> None:
