@@ -133,6 +133,7 @@ def test_takes_the_card_waits_until_closed_and_hands_it_to_jackd(
 
     reservation = reserve_for_jack([1, 1], card_free=card_free)
     assert isinstance(reservation, Reservation) and reservation.cards == [1]
+    assert reservation.released_by == {1: "PipeWire"} and reservation.handovers() == []
     assert status.read_text() == "closed\n" and waited == [1]  # closed before jackd starts
     jackd = open_dbus_connection(bus="SESSION")
     try:
@@ -144,6 +145,10 @@ def test_takes_the_card_waits_until_closed_and_hands_it_to_jackd(
             assert owner_of(jackd, 1) == jackd.unique_name
         assert reservation.taken_over == [1]
         assert owner_of(jackd, 1) == jackd.unique_name  # leaving did not take it back
+        assert reservation.handovers() == [
+            "PipeWire handed sound card 1 to JACK (D-Bus device reservation); it takes the "
+            "card back when JACK stops"
+        ]
     finally:
         jackd.close()
     calls = calls_of(server)
@@ -176,6 +181,7 @@ def test_a_card_jackd_did_not_take_is_let_go(
     with reservation:
         pass  # jackd failed before asking for the card
     assert reservation.taken_over == [] and reservation.connection is None
+    assert reservation.handovers() == []  # nothing to tell: jackd never had it
     check = open_dbus_connection(bus="SESSION")
     try:
         assert owner_of(check, 3) is None  # free again: the sound server may take it back

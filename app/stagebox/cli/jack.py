@@ -745,6 +745,7 @@ def _print_status(ctx: Context, status: JackStatus, as_json: bool, origin: str =
         lines.append(f"  settings from: {origin}")
     if status.log_path:
         lines.append(f"  log: {status.log_path}")
+    lines += [f"  note: {n}" for n in status.notes]
     lines += [f"  warning: {w}" for w in status.warnings]
     if status.started_by_stagebox:
         name = "" if status.server_name == "default" else f" --server-name {status.server_name}"

@@ -33,6 +33,7 @@ from stagebox.core.sysroot import SystemRoot
 # spawns jackd sooner and imports the rest while it starts.
 if TYPE_CHECKING:
     from stagebox.core.jack.explain import Explanation
+    from stagebox.core.jack.reservation import Reservation
     from stagebox.core.knowledge import KnowledgeBase
     from stagebox.core.model import Card
 
@@ -64,6 +65,7 @@ class JackStatus:
     log_path: str | None = None
     settings: JackSettings | None = None
     warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what Stagebox did on the way, e.g. a hand-over
     message: str | None = None  # what just happened, in plain words
     crashed: bool = False  # jackd ended by itself (not through stop)
 
@@ -235,7 +237,8 @@ class JackController:
         warnings: list[str] = []
         if request.check:
             settings = self._preflight(settings, request, warnings)
-        with self._reserve_cards(settings):
+        reservation = self._reserve_cards(settings)
+        with reservation or contextlib.nullcontext():
             proc, record, facts = self._spawn_until_ready(
                 settings,
                 retry_busy=True,
@@ -251,6 +254,8 @@ class JackController:
             e.message for e in explain_log(_read(log_path)) if e.severity != BLOCKING
         ]
         status.message = "JACK is running"
+        if reservation is not None:
+            status.notes += reservation.handovers()
         if request.on_ready is not None:
             request.on_ready(status)
         if stop_flag is not None:
@@ -279,11 +284,11 @@ class JackController:
         warnings += [i.message for i in issues]
         return settings
 
-    def _reserve_cards(self, settings: JackSettings) -> contextlib.AbstractContextManager[object]:
+    def _reserve_cards(self, settings: JackSettings) -> Reservation | None:
         """Take the settings' cards from PipeWire/PulseAudio for jackd (device reservation),
         so jackd's first open does not race the sound server closing them (jack2#969)."""
         if settings.driver != "alsa":
-            return contextlib.nullcontext()
+            return None
         from stagebox.core.jack.preflight import STOP_SOUND_SERVER
         from stagebox.core.jack.reservation import ReservationRefused, reserve_for_jack
 
@@ -293,7 +298,7 @@ class JackController:
             if (found := system.card_of_device(device, self.root)) and found[1] is not None
         ]
         try:
-            reservation = reserve_for_jack(
+            return reserve_for_jack(
                 cards, card_free=lambda index: not system.card_holders(self.root, index)
             )
         except ReservationRefused as exc:
@@ -301,7 +306,6 @@ class JackController:
                 f"JACK was not started: {exc} (it ranks its use of the card higher than JACK)",
                 f"stop it for now: {STOP_SOUND_SERVER}",
             ) from exc
-        return reservation or contextlib.nullcontext()
 
     def _spawn_until_ready(
         self,

@@ -72,6 +72,7 @@ class Reservation:
 
     connection: Any  # jeepney.io.blocking.DBusConnection
     cards: list[int]
+    released_by: dict[int, str] = field(default_factory=dict)  # card -> who let go of it
     taken_over: list[int] = field(default_factory=list)  # cards jackd (or another) took
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
@@ -110,6 +111,15 @@ class Reservation:
                     log.debug("device reservation: releasing %s: %s", name, exc)
         self.connection.close()
         self.connection = None
+
+    def handovers(self) -> list[str]:
+        """In plain words, each card a sound server let go of and jackd then took."""
+        return [
+            f"{owner} handed sound card {index} to JACK (D-Bus device reservation); "
+            "it takes the card back when JACK stops"
+            for index, owner in self.released_by.items()
+            if index in self.taken_over
+        ]
 
     # -- the helper thread: answer RequestRelease and property reads ----------------------
     def _serve(self) -> None:
@@ -190,17 +200,21 @@ def reserve_for_jack(
     except (ImportError, OSError, KeyError, ValueError) as exc:
         log.info("device reservation skipped: no session bus (%s)", exc)
         return None
+    released_by: dict[int, str] = {}
     try:
-        held = [index for index in wanted if _take(connection, index)]
+        for index in wanted:
+            owner = _take(connection, index)
+            if owner is not None:
+                released_by[index] = owner
     except BaseException:  # closing the connection gives back any name taken so far
         connection.close()
         raise
-    if not held:
+    if not released_by:
         connection.close()
         return None
-    for index in held:
+    for index in released_by:
         _wait_free(index, card_free, wait_s)
-    return Reservation(connection, held)
+    return Reservation(connection, list(released_by), released_by)
 
 
 def session_bus_address() -> str | None:
@@ -215,20 +229,21 @@ def session_bus_address() -> str | None:
     return None
 
 
-def _take(connection: Any, index: int) -> bool:
-    """Hold card ``index``'s reservation; False when nobody else held it (nothing to do)."""
+def _take(connection: Any, index: int) -> str | None:
+    """Hold card ``index``'s reservation; the name of who let go of it, None when nobody
+    held it (nothing to do: jackd takes it without a race) or the holder did not answer."""
     from jeepney.bus_messages import message_bus
 
     name = SERVICE_PREFIX + device_name(index)
     owner = _call(connection, message_bus.NameHasOwner(name))
     if not owner or not owner[0]:
-        return False  # free: jackd takes it without a race
+        return None
     owner_name = _owner_name(connection, index)
     try:
         released = _ask_release(connection, index)
     except TimeoutError:
         log.warning("%s did not answer the request to release sound card %d", owner_name, index)
-        return False  # jackd asks again itself
+        return None  # jackd asks again itself
     if not released:
         raise ReservationRefused(index, owner_name)
     flags = _DO_NOT_QUEUE | _ALLOW_REPLACEMENT | _REPLACE_EXISTING
@@ -236,7 +251,7 @@ def _take(connection: Any, index: int) -> bool:
     if reply is None or reply[0] not in (_PRIMARY_OWNER, _ALREADY_OWNER):
         raise ReservationRefused(index, owner_name)
     log.info("%s released sound card %d; Stagebox holds it for jackd", owner_name, index)
-    return True
+    return owner_name
 
 
 def _ask_release(connection: Any, index: int) -> bool:
