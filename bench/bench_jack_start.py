@@ -6,7 +6,8 @@ each round) and count as "ready" the same moment: a JACK client can connect
 
 * direct: this process spawns jackd and runs the probe (``jack`` already imported here, so
   the direct side pays nothing but jackd itself and the probe);
-* stagebox: the wall time of the ``stagebox jack start ...`` command until it returns (it
+* stagebox: the wall time of the ``stagebox jack start ...`` command (the installed entry
+  point, as a user runs it) until it returns (it
   returns once the server is ready), interpreter start-up and all;
 * python floor: a Python process that does nothing but spawn jackd and run the same probe
   (no parsing, no checks, no record, no log; ``os._exit`` at the end): what any Python
@@ -61,8 +62,14 @@ def direct(name: str) -> float:
     return elapsed
 
 
+def stagebox_command() -> list[str]:
+    """The ``stagebox`` command a user runs (the installed entry point), else ``-m``."""
+    script = Path(sys.executable).with_name("stagebox")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "stagebox"]
+
+
 def via_stagebox(name: str, env: dict[str, str]) -> float:
-    cmd = [sys.executable, "-m", "stagebox", "jack"]
+    cmd = [*stagebox_command(), "jack"]
     options = ["--driver", "dummy", "--rate", "48000", "--period", "256", "--no-realtime"]
     start = time.perf_counter()
     done = subprocess.run(
