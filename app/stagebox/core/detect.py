@@ -376,9 +376,13 @@ def _controller_type(
             return pci.controller_type, pci.driver
     for driver, slots in (facts.hcd_bindings or {}).items():
         if slot in slots:
-            kind = next((t for t in HostControllerType if driver.startswith(t.value)), None)
-            return kind, driver
+            return _hcd_type(driver), driver
     return None, None
+
+
+def _hcd_type(driver: str) -> HostControllerType | None:
+    """``ehci-pci``, ``ehci_hcd`` -> EHCI; ``xhci_hcd`` -> xHCI (the driver names its kind)."""
+    return next((t for t in HostControllerType if driver.startswith(t.value)), None)
 
 
 def _has_card(ctx: _Context, device: UsbDeviceFacts, family: Family, cards: list[Card]) -> bool:
@@ -433,6 +437,8 @@ def _explain_missing(
     native = family.has_native_driver(usb_id, ctx.facts.kernel)
     if refused is not False and device.speed == "high" and native is not True:
         controller_type, driver = _controller_type(ctx.facts, device.controller)
+        if controller_type is None and device.hcd:  # only the kernel log's "using xhci_hcd"
+            controller_type, driver = _hcd_type(device.hcd), device.hcd
         controller = device.controller or "<PCI address of the EHCI controller, see lspci>"
         if controller_type is HostControllerType.XHCI:
             ctx.add("xhci_only", None, controller=controller, **fields)
@@ -444,7 +450,7 @@ def _explain_missing(
                 "refused at USB high speed by snd-usb-us122l ('disable ehci-hcd to run US-144')"
             )
         if refused is None:
-            reason += f" (up to Linux {family.full_speed_until_kernel.get(usb_id)}; kernel unknown)"
+            reason += f" (before Linux {family.full_speed_until_kernel.get(usb_id)}; the kernel is unknown)"
         _native_driver_hint(ctx, family, usb_id, None, model, None)
         return _without(device, family, model, reason)
     if native is True:

@@ -84,6 +84,7 @@ class UsbDeviceFacts:
     controller: str | None = None  # PCI address of its host controller
     port_path: str | None = None  # "1-4"
     serial: str | None = None
+    hcd: str | None = None  # the host controller driver when only that is known (dmesg)
 
 
 class HostControllerType(StrEnum):

@@ -41,8 +41,11 @@ def apply_usb(facts: MachineFacts, blocks: list[Block]) -> None:
             if node.usb_id
         ]
     if facts.usb_devices is None:
-        _apply_dmesg_to_cards(facts, system.find_dmesg(blocks))
-        return
+        dmesg = system.find_dmesg(blocks)
+        facts.usb_devices = _devices_in_kernel_log(facts, dmesg)
+        if facts.usb_devices is None:
+            _apply_dmesg_to_cards(facts, dmesg)
+            return
     by_busdev = {(d.bus, d.device): d for d in facts.usb_devices}
     if usb_files is not None and best is not None:
         for extra in usb_files.data:
@@ -71,6 +74,35 @@ def apply_usb(facts: MachineFacts, blocks: list[Block]) -> None:
     _link_cards_and_devices(facts)
     _link_by_driver(facts)
     _apply_dmesg_to_cards(facts, dmesg)
+
+
+def _devices_in_kernel_log(
+    facts: MachineFacts, dmesg: system.DmesgFacts
+) -> list[UsbDeviceFacts] | None:
+    """With no lsusb in the paste, the devices the kernel log announced ("New USB device
+    found, idVendor=0644, idProduct=8020"), with their speed and host controller driver
+    from "new high-speed USB device number 5 using ehci-pci". None when it names none."""
+    announced = [seen for seen in dmesg.devices.values() if seen.usb_id]
+    if not announced:
+        return None
+    facts.notes.append(
+        "USB devices read from the kernel log (no lsusb in the input): one may have been "
+        "unplugged since"
+    )
+    return [
+        UsbDeviceFacts(
+            seen.usb_id,
+            seen.bus,
+            seen.address,
+            seen.name,
+            seen.speed,
+            controller=dmesg.bus_controllers.get(seen.bus),
+            port_path=seen.port_path,
+            hcd=seen.hcd,
+        )
+        for seen in announced
+        if seen.usb_id
+    ]
 
 
 def _link_cards_and_devices(facts: MachineFacts) -> None:

@@ -108,6 +108,8 @@ _NEW_DEVICE = re.compile(
 _NEW_IDS = re.compile(
     r"usb (\d+)-([\d.]+): New USB device found, idVendor=([0-9a-fA-F]{4}), idProduct=([0-9a-fA-F]{4})"
 )
+# "usb 1-1.2: Product: US-144MKII", "usb 1-1.2: Manufacturer: TASCAM"
+_STRING = re.compile(r"usb (\d+)-([\d.]+): (Product|Manufacturer): (.+?)\s*$")
 _BUS_CONTROLLER = re.compile(
     r"(?<![\w-])([\w-]+) ((?:[0-9a-f]{4}:)?[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]): "
     r"(?:new USB bus registered, assigned bus number|USB bus) (\d+)"
@@ -129,6 +131,14 @@ class DmesgUsbDevice:
     address: int | None = None
     hcd: str | None = None
     usb_id: str | None = None
+    product: str | None = None
+    manufacturer: str | None = None
+
+    @property
+    def name(self) -> str | None:
+        """ "TASCAM US-144MKII", as lsusb would name it from the device's own strings."""
+        words = [w for w in (self.manufacturer, self.product) if w]
+        return " ".join(words) or None
 
 
 @dataclass
@@ -164,6 +174,10 @@ def find_dmesg(blocks: list[Block]) -> DmesgFacts:
                 port = f"{m.group(1)}-{m.group(2)}"
                 device = facts.devices.setdefault(port, DmesgUsbDevice(int(m.group(1)), port))
                 device.usb_id = normalize_usb_id(m.group(3), m.group(4))
+            elif m := _STRING.search(text):
+                port = f"{m.group(1)}-{m.group(2)}"
+                device = facts.devices.setdefault(port, DmesgUsbDevice(int(m.group(1)), port))
+                setattr(device, m.group(3).lower(), m.group(4))
             if m := _BUS_CONTROLLER.search(text):
                 facts.bus_controllers[int(m.group(3))] = _domain(m.group(2))
             if m := _SYSFS_BUS.search(text):

@@ -1,0 +1,80 @@
+"""A paste that is only a kernel log (dmesg) and the card list, without lsusb.
+
+Forum posts often show just ``dmesg | tail`` after plugging the interface in. The lines are
+the kernel's own formats (drivers/usb/core/hub.c announces every device: "new high-speed
+USB device number N using <hcd>", "New USB device found, idVendor=..., idProduct=...",
+"Product: ...", "Manufacturer: ..."); the refusal is snd-usb-us122l's dev_err
+("disable ehci-hcd to run US-144", shared/docs/driver-facts.md section 3).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CARDS = """\
+$ cat /proc/asound/cards
+ 0 [PCH            ]: HDA-Intel - HDA Intel PCH
+                      HDA Intel PCH at 0xf7f10000 irq 30
+"""
+
+
+def kernel_log(hcd: str, *, bus_line: str = "") -> str:
+    return f"""\
+$ dmesg | tail
+{bus_line}[ 1234.567890] usb 1-1.2: new high-speed USB device number 5 using {hcd}
+[ 1234.700000] usb 1-1.2: New USB device found, idVendor=0644, idProduct=8020, bcdDevice= 1.00
+[ 1234.700010] usb 1-1.2: New USB device strings: Mfr=1, Product=2, SerialNumber=0
+[ 1234.700020] usb 1-1.2: Product: US-144MKII
+[ 1234.700030] usb 1-1.2: Manufacturer: TASCAM
+[ 1234.800000] snd-usb-us122l 1-1.2:1.0: disable ehci-hcd to run US-144
+[ 1234.800100] snd-usb-us122l: probe of 1-1.2:1.0 failed with error -19
+"""
+
+
+@pytest.fixture
+def detect_paste(run_cli, tmp_path: Path):
+    def run(text: str) -> dict[str, Any]:
+        paste = tmp_path / "paste.txt"
+        paste.write_text(text)
+        result = run_cli("detect", "--capture", str(paste), "--json")
+        assert result.code == 0, result.err
+        return json.loads(result.out)
+
+    return run
+
+
+def test_a_refused_us144mkii_is_found_in_the_kernel_log(detect_paste) -> None:
+    data = detect_paste(kernel_log("ehci-pci") + CARDS)
+    [missing] = data["usb_audio_without_card"]
+    assert (missing["usb_id"], missing["model"]) == ("0644:8020", "Tascam US-144MKII")
+    assert (missing["speed"], missing["port_path"]) == ("high", "1-1.2")
+    assert "disable ehci-hcd" in missing["reason"] and "before Linux 6.18" in missing["reason"]
+    codes = [f["code"] for f in data["findings"]]
+    assert "ehci_unbind_required" in codes and "no_external_interface" not in codes
+
+
+def test_the_bus_line_names_the_controller_to_unbind(detect_paste) -> None:
+    bus = "[    1.000000] ehci-pci 0000:00:1a.0: new USB bus registered, assigned bus number 1\n"
+    data = detect_paste(kernel_log("ehci-pci", bus_line=bus) + CARDS)
+    assert data["usb_audio_without_card"][0]["controller"] == "0000:00:1a.0"
+    fix = next(f["fix"] for f in data["findings"] if f["code"] == "ehci_unbind_required")
+    assert "echo -n 0000:00:1a.0 > /sys/bus/pci/drivers/ehci-pci/unbind" in fix
+
+
+def test_on_an_xhci_port_the_unbind_is_not_offered(detect_paste) -> None:
+    """"using xhci_hcd": a USB 3 controller, which has no USB 1.1 companion to fall back to."""
+    data = detect_paste(kernel_log("xhci_hcd") + CARDS)
+    codes = [f["code"] for f in data["findings"]]
+    assert "xhci_only" in codes and "ehci_unbind_required" not in codes
+    assert "USB 3 (xHCI)" in data["usb_audio_without_card"][0]["reason"]
+
+
+def test_lsusb_stays_the_authority_when_present(detect_paste) -> None:
+    """The kernel log may name devices unplugged since: with lsusb, only lsusb counts."""
+    lsusb = "$ lsusb\nBus 001 Device 002: ID 8087:0024 Intel Corp. Integrated Rate Matching Hub\n"
+    data = detect_paste(kernel_log("ehci-pci") + lsusb + CARDS)
+    assert data["usb_audio_without_card"] == []
