@@ -94,7 +94,10 @@ def write_text(result: DetectionResult, out: TextIO, *, source: str) -> None:
     out.write(f"Sound hardware of {where}\n")
     out.write(f"  Linux kernel: {result.kernel or 'unknown'}    ALSA drivers: {alsa}\n\n")
     if not result.cards and result.alsa.value == "unknown":
-        out.write("The input lists no sound cards (no /proc/asound/cards or aplay -l in it).\n\n")
+        out.write(
+            "No sound cards in the input (it holds no /proc/asound/cards and no aplay -l "
+            "listing with a card).\n\n"
+        )
     elif not result.cards:
         out.write("No sound cards.\n\n")
     for card in result.cards:
