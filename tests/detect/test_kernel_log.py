@@ -78,3 +78,31 @@ def test_lsusb_stays_the_authority_when_present(detect_paste) -> None:
     lsusb = "$ lsusb\nBus 001 Device 002: ID 8087:0024 Intel Corp. Integrated Rate Matching Hub\n"
     data = detect_paste(kernel_log("ehci-pci") + lsusb + CARDS)
     assert data["usb_audio_without_card"] == []
+
+
+def lsusb_tree(root_driver: str) -> str:
+    """lsusb -tv of usbutils >= 016: three-digit ports, "Driver=[none]", an ID line per node."""
+    return f"""\
+$ lsusb -tv
+/:  Bus 001.Port 001: Dev 001, Class=root_hub, Driver={root_driver}, 480M
+    ID 1d6b:0002 Linux Foundation 2.0 root hub
+    |__ Port 002: Dev 005, If 0, Class=Vendor Specific Class, Driver=[none], 480M
+        ID 0644:8020 TASCAM US-144MKII
+    |__ Port 002: Dev 005, If 1, Class=Vendor Specific Class, Driver=[none], 480M
+        ID 0644:8020 TASCAM US-144MKII
+"""
+
+
+def test_a_new_lsusb_tree_with_no_driver_bound(detect_paste) -> None:
+    data = detect_paste(lsusb_tree("ehci-pci/3p") + CARDS)
+    [missing] = data["usb_audio_without_card"]
+    assert (missing["usb_id"], missing["speed"]) == ("0644:8020", "high")
+    assert "ehci_unbind_required" in {f["code"] for f in data["findings"]}
+
+
+def test_the_root_hub_driver_tells_an_xhci_bus(detect_paste) -> None:
+    data = detect_paste(lsusb_tree("xhci_hcd/12p") + CARDS)
+    codes = {f["code"] for f in data["findings"]}
+    assert "xhci_only" in codes and "ehci_unbind_required" not in codes
+    message = next(f["message"] for f in data["findings"] if f["code"] == "xhci_only")
+    assert "EHCI" not in message  # no EHCI placeholder where there is no EHCI controller

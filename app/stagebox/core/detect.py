@@ -439,11 +439,12 @@ def _explain_missing(
         controller_type, driver = _controller_type(ctx.facts, device.controller)
         if controller_type is None and device.hcd:  # only the kernel log's "using xhci_hcd"
             controller_type, driver = _hcd_type(device.hcd), device.hcd
-        controller = device.controller or "<PCI address of the EHCI controller, see lspci>"
         if controller_type is HostControllerType.XHCI:
+            controller = device.controller or "its PCI address is not known"
             ctx.add("xhci_only", None, controller=controller, **fields)
             reason = "refused at USB high speed, and its port is on a USB 3 (xHCI) controller"
         else:
+            controller = device.controller or "<PCI address of the EHCI controller, see lspci>"
             hcd = driver if driver and driver.startswith("ehci") else "ehci-pci"
             ctx.add("ehci_unbind_required", None, controller=controller, hcd_driver=hcd, **fields)
             reason = (

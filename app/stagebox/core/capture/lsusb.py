@@ -20,8 +20,10 @@ _TREE_ROOT = re.compile(
 )
 # "    |__ Port 4: Dev 3, If 0, Class=Audio, Driver=snd-usb-audio, 480M"
 _TREE_NODE = re.compile(
-    r"^[\s|]*\|?__\s*Port\s+\d+:\s*Dev\s+(\d+),\s*If\s+\d+,.*?Driver=([\w.()-]*),\s*([\d.]+)M"
+    r"^[\s|]*\|?__\s*Port\s+\d+:\s*Dev\s+(\d+),\s*If\s+\d+,.*?Driver=([\w.()\[\]-]*),\s*([\d.]+)M"
 )
+#: how lsusb -t says no driver is bound: "Driver=", "(none)", "[none]" (usbutils >= 016)
+_NO_DRIVER = ("", "(none)", "[none]")
 SPEED_BY_MBIT = {"1.5": "low", "12": "full", "480": "high", "5000": "super", "10000": "super_plus"}
 SPEED_BY_MBIT.update({"20000": "super_plus"})
 
@@ -107,7 +109,7 @@ def find_lsusb_trees(blocks: list[Block]) -> list[Listing[dict[tuple[int, int], 
                     key, TreeNode(bus, key[1], speed_from_mbit(leaf.group(3)))
                 )
                 driver = leaf.group(2)
-                if driver and driver not in ("(none)", "") and driver not in node.drivers:
+                if driver and driver not in _NO_DRIVER and driver not in node.drivers:
                     node.drivers.append(driver)
             elif node is not None and (ids := _TREE_ID.match(line.text)):
                 node.usb_id = normalize_usb_id(ids.group(1), ids.group(2))

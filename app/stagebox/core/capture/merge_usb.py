@@ -54,6 +54,8 @@ def apply_usb(facts: MachineFacts, blocks: list[Block]) -> None:
                 known.speed = known.speed or extra.speed
                 known.drivers = known.drivers or extra.drivers
                 known.serial = known.serial or extra.serial
+    # lsusb -t's root hub line names each bus's host controller driver ("Driver=xhci_hcd")
+    bus_hcd = {n.bus: n.root_driver for n in (tree.data.values() if tree else []) if n.root_driver}
     for node in tree.data.values() if tree else []:
         device = by_busdev.get((node.bus, node.device))
         if device is not None:
@@ -68,6 +70,10 @@ def apply_usb(facts: MachineFacts, blocks: list[Block]) -> None:
         if device is not None and (seen.usb_id is None or seen.usb_id == device.usb_id):
             device.speed = device.speed or seen.speed
             device.port_path = device.port_path or seen.port_path
+            device.hcd = device.hcd or seen.hcd
+    for device in facts.usb_devices:
+        if device.bus is not None:
+            device.hcd = device.hcd or bus_hcd.get(device.bus)
     for device in facts.usb_devices:
         if device.bus is not None and device.controller is None:
             device.controller = dmesg.bus_controllers.get(device.bus)
