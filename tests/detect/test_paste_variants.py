@@ -1,4 +1,5 @@
-"""A paste that is only a kernel log (dmesg) and the card list, without lsusb.
+"""Pastes in forms the real captures do not show: only a kernel log and the card list (no
+lsusb), lsusb -t of newer usbutils, a pro PCI card known only by its driver field.
 
 Forum posts often show just ``dmesg | tail`` after plugging the interface in. The lines are
 the kernel's own formats (drivers/usb/core/hub.c announces every device: "new high-speed
@@ -106,3 +107,18 @@ def test_the_root_hub_driver_tells_an_xhci_bus(detect_paste) -> None:
     assert "xhci_only" in codes and "ehci_unbind_required" not in codes
     message = next(f["message"] for f in data["findings"] if f["code"] == "xhci_only")
     assert "EHCI" not in message  # no EHCI placeholder where there is no EHCI controller
+
+
+def test_a_pro_pci_card_known_by_its_driver_field(detect_paste) -> None:
+    """/proc/asound/cards alone (no module list): snd-ice1712 names its cards "ICE1712"."""
+    cards = """\
+$ cat /proc/asound/cards
+ 0 [M1010          ]: ICE1712 - M Audio Delta 1010
+                      M Audio Delta 1010 at 0xb800, irq 20
+ 1 [Intel          ]: HDA-Intel - HDA Intel
+                      HDA Intel at 0xfebf8000 irq 22
+"""
+    data = detect_paste(cards)
+    kinds = {c["id"]: (c["kind"], c["family"]) for c in data["cards"]}
+    assert kinds == {"M1010": ("interface", "pro_pci_card"), "Intel": ("onboard", "onboard")}
+    assert data["cards"][0]["jack_device"] == "hw:M1010"
