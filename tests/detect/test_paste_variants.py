@@ -122,3 +122,18 @@ $ cat /proc/asound/cards
     kinds = {c["id"]: (c["kind"], c["family"]) for c in data["cards"]}
     assert kinds == {"M1010": ("interface", "pro_pci_card"), "Intel": ("onboard", "onboard")}
     assert data["cards"][0]["jack_device"] == "hw:M1010"
+
+
+def test_a_firewire_interface_known_by_its_driver_field(detect_paste) -> None:
+    """snd-dice names its cards "DICE"; without a module list that is what tells."""
+    cards = """\
+ 0 [PCH            ]: HDA-Intel - HDA Intel PCH
+                      HDA Intel PCH at 0xf7f10000 irq 30
+ 1 [SaffirePro40   ]: DICE - Saffire PRO 40
+                      Focusrite Saffire PRO 40 (serial 12345) at fw1.0, S400
+"""
+    data = detect_paste(cards)
+    assert {c["id"]: c["family"] for c in data["cards"]} == {
+        "PCH": "onboard",
+        "SaffirePro40": "firewire_interface",
+    }
