@@ -40,7 +40,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     from stagebox.gui.wizard.window import SetupWizard
 
     app = application()
-    wizard = SetupWizard(ctx.root, ctx.paths)
+    wizard = SetupWizard(ctx.root)  # the user's paths are read after the first paint
     report_first_paint_if_asked(wizard)
     on_termination(wizard, wizard.reject)  # stops a test JACK server before leaving
     wizard.show()
