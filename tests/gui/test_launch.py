@@ -110,3 +110,22 @@ def test_every_text_goes_through_qt_translation(qapp) -> None:  # type: ignore[n
         assert wizard.detect_page.rescan.text() == "&SCAN AGAIN"
     finally:
         qapp.removeTranslator(shouting)
+
+
+def test_stagebox_wizard_takes_the_launchers_fast_path(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """`stagebox wizard` (and bare `stagebox` on a desktop) start Qt through the launcher,
+    not through the whole command line; --screenshots and --help stay with the CLI."""
+    import stagebox.gui.launch
+    from stagebox.cli import main
+
+    calls: list[list[str]] = []
+    monkeypatch.setattr(stagebox.gui.launch, "main", lambda argv: calls.append(argv) or 7)
+    monkeypatch.setenv("DISPLAY", ":99")
+    root = str(ROOTS / "onboard-only")
+    assert main(["--root", root, "wizard"]) == 7
+    assert main(["-v", "wizard", "--root", root]) == 7
+    assert main(["--root", root]) == 7  # no command on a desktop: the wizard
+    assert calls == [["--root", root, "wizard"], ["-v", "wizard", "--root", root], ["--root", root]]
+    monkeypatch.delenv("DISPLAY")
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    assert main(["--root", root, "detect"]) == 0 and len(calls) == 3

@@ -70,24 +70,35 @@ def _accept_root_everywhere(parser: argparse.ArgumentParser) -> None:
                 _accept_root_everywhere(subparser)
 
 
-def _command_in(argv: Sequence[str]) -> str | None:
-    """The command word of ``argv`` (after global options), None when there is none."""
+def _first_word(argv: Sequence[str]) -> str | None:
+    """The first word of ``argv`` after the global options (the command, if it is one)."""
     words = list(argv)
     while words:
         word = words.pop(0)
         if word == "--root":
             words = words[1:]
-        elif word.startswith("--root=") or word in ("-v", "-vv", "--verbose"):
-            continue
-        else:
-            return word if word in COMMANDS else None
+        elif not (word.startswith("--root=") or word in ("-v", "-vv", "--verbose")):
+            return word
     return None
 
 
+def _command_in(argv: Sequence[str]) -> str | None:
+    """The command word of ``argv`` (after global options), None when there is none."""
+    word = _first_word(argv)
+    return word if word in COMMANDS else None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    words = list(sys.argv[1:] if argv is None else argv)
+    if _plain_wizard(words):
+        # the wizard's own fast entry (the menu's stagebox-gui): Qt starts without the
+        # command-line machinery, so `stagebox wizard` paints as fast as the menu entry
+        from stagebox.gui.launch import main as wizard_main
+
+        return wizard_main(words)
     from stagebox.cli.context import Context
 
-    parser = build_parser(_command_in(sys.argv[1:] if argv is None else argv))
+    parser = build_parser(_command_in(words))
     args = parser.parse_args(argv)
     logging.basicConfig(
         level=logging.WARNING - 10 * min(args.verbose, 2),
@@ -107,6 +118,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(ExitCode.INTERRUPTED)
     except BrokenPipeError:
         return int(ExitCode.OK)
+
+
+def _plain_wizard(words: list[str]) -> bool:
+    """``stagebox wizard`` (or bare ``stagebox`` on a desktop) with nothing but ``--root``
+    and ``-v``: what the launcher's small parser takes."""
+    first = _first_word(words)
+    if (first if first is not None else _default_command()) != "wizard":
+        return False
+    return not any(
+        w in ("-h", "--help", "--version") or w.startswith("--screenshots") for w in words
+    )
 
 
 def _default_command() -> str:
