@@ -145,7 +145,7 @@ def _write_card(card: Card, findings: list[Finding], out: TextIO) -> None:
         f"  what it is:   {_KIND_TEXT[card.kind]}"
         f" ({'a recording interface' if recording else 'not a recording interface'})\n"
     )
-    driver = card.module or card.driver or "unknown driver"
+    driver = card.module or card.driver or "not known"
     usb = f", USB {card.usb_id}" if card.usb_id else ""
     out.write(f"  driver:       {driver}{usb}{_usb_where(card.usb_speed, card.controller)}\n")
     out.write(f"  plays:        {_yes_no(card.playback)}    records: {_yes_no(card.capture)}\n")
