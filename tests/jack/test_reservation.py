@@ -141,6 +141,18 @@ def test_takes_the_card_waits_until_closed_and_hands_it_to_jackd(
             owner_of(jackd, 1) == reservation.connection.unique_name
         )  # the server can't retake it
         with reservation:
+            # a sound server asks who holds the card (and something odd) before jackd asks
+            props = DBusAddress(
+                "/org/freedesktop/ReserveDevice1/Audio1",
+                bus_name=NAME.format(1),
+                interface="org.freedesktop.DBus.Properties",
+            )
+            who = new_method_call(
+                props, "Get", "ss", ("org.freedesktop.ReserveDevice1", "ApplicationName")
+            )
+            assert "Stagebox" in jackd.send_and_get_reply(who, timeout=5).body[0][1]
+            odd = new_method_call(props, "Get", "ss", ("org.freedesktop.ReserveDevice1", "Nope"))
+            assert jackd.send_and_get_reply(odd, timeout=5).header.message_type.name == "error"
             assert take_like_jackd(jackd, 1)  # jackd asks Stagebox, and gets the card
             assert owner_of(jackd, 1) == jackd.unique_name
         assert reservation.taken_over == [1]

@@ -137,7 +137,11 @@ class Reservation:
             if header.message_type == MessageType.signal and member == "NameLost":
                 self._lost(str(msg.body[0]))
             elif header.message_type == MessageType.method_call:
-                self._answer(msg, member)
+                try:
+                    self._answer(msg, member)
+                except (IndexError, TypeError, ValueError, OSError) as exc:
+                    # an odd call must not stop the thread: jackd's request may come next
+                    log.debug("device reservation: cannot answer %s: %s", member, exc)
 
     def _lost(self, name: str) -> None:
         if name.startswith(SERVICE_PREFIX + "Audio"):
@@ -156,7 +160,7 @@ class Reservation:
         elif member == "RequestRelease":
             # we only hold the card for jackd: whoever asks next (jackd) may have it
             self.connection.send(new_method_return(msg, "b", (True,)))
-        elif member == "Get" and msg.body[1] in _PROPERTY_VALUES:
+        elif member == "Get" and len(msg.body) == 2 and msg.body[1] in _PROPERTY_VALUES:
             self.connection.send(new_method_return(msg, "v", (_PROPERTY_VALUES[msg.body[1]],)))
         elif member == "GetAll":
             self.connection.send(new_method_return(msg, "a{sv}", (_PROPERTY_VALUES,)))
