@@ -40,8 +40,8 @@ def apply_usb(facts: MachineFacts, blocks: list[Block]) -> None:
             for node in tree.data.values()
             if node.usb_id
         ]
+    dmesg = system.find_dmesg(blocks)
     if facts.usb_devices is None:
-        dmesg = system.find_dmesg(blocks)
         facts.usb_devices = _devices_in_kernel_log(facts, dmesg)
         if facts.usb_devices is None:
             _apply_dmesg_to_cards(facts, dmesg)
@@ -64,7 +64,6 @@ def apply_usb(facts: MachineFacts, blocks: list[Block]) -> None:
             for driver in node.drivers:
                 if driver not in device.drivers:
                     device.drivers.append(driver)
-    dmesg = system.find_dmesg(blocks)
     for seen in dmesg.devices.values():
         device = by_busdev.get((seen.bus, seen.address or -1))
         if device is not None and (seen.usb_id is None or seen.usb_id == device.usb_id):
@@ -74,9 +73,7 @@ def apply_usb(facts: MachineFacts, blocks: list[Block]) -> None:
     for device in facts.usb_devices:
         if device.bus is not None:
             device.hcd = device.hcd or bus_hcd.get(device.bus)
-    for device in facts.usb_devices:
-        if device.bus is not None and device.controller is None:
-            device.controller = dmesg.bus_controllers.get(device.bus)
+            device.controller = device.controller or dmesg.bus_controllers.get(device.bus)
     _link_cards_and_devices(facts)
     _link_by_driver(facts)
     _apply_dmesg_to_cards(facts, dmesg)
@@ -87,28 +84,23 @@ def _devices_in_kernel_log(
 ) -> list[UsbDeviceFacts] | None:
     """With no lsusb in the paste, the devices the kernel log announced ("New USB device
     found, idVendor=0644, idProduct=8020"), with their speed and host controller driver
-    from "new high-speed USB device number 5 using ehci-pci". None when it names none."""
-    announced = [seen for seen in dmesg.devices.values() if seen.usb_id]
+    from "new high-speed USB device number 5 using ehci-pci" (their PCI controller is
+    filled in with every other device's). None when it names none."""
+    announced = [
+        UsbDeviceFacts(
+            seen.usb_id, seen.bus, seen.address, seen.name, seen.speed,
+            port_path=seen.port_path, hcd=seen.hcd,
+        )
+        for seen in dmesg.devices.values()
+        if seen.usb_id
+    ]  # fmt: skip
     if not announced:
         return None
     facts.notes.append(
         "USB devices read from the kernel log (no lsusb in the input): one may have been "
         "unplugged since"
     )
-    return [
-        UsbDeviceFacts(
-            seen.usb_id,
-            seen.bus,
-            seen.address,
-            seen.name,
-            seen.speed,
-            controller=dmesg.bus_controllers.get(seen.bus),
-            port_path=seen.port_path,
-            hcd=seen.hcd,
-        )
-        for seen in announced
-        if seen.usb_id
-    ]
+    return announced
 
 
 def _link_cards_and_devices(facts: MachineFacts) -> None:
