@@ -71,11 +71,14 @@ class Reservation:
     """
 
     connection: Any  # jeepney.io.blocking.DBusConnection
-    cards: list[int]
-    released_by: dict[int, str] = field(default_factory=dict)  # card -> who let go of it
+    released_by: dict[int, str]  # card held for jackd -> who let go of it ("PipeWire")
     taken_over: list[int] = field(default_factory=list)  # cards jackd (or another) took
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
+
+    @property
+    def cards(self) -> list[int]:
+        return list(self.released_by)
 
     def __enter__(self) -> Reservation:
         self._thread = threading.Thread(target=self._serve, name="reservation", daemon=True)
@@ -100,7 +103,7 @@ class Reservation:
             return
         from jeepney.bus_messages import message_bus
 
-        for index in self.cards:
+        for index in self.released_by:
             if index not in self.taken_over:
                 name = SERVICE_PREFIX + device_name(index)
                 try:  # the start is over either way: a failure here is only logged
@@ -125,7 +128,7 @@ class Reservation:
     def _serve(self) -> None:
         from jeepney import HeaderFields, MessageType
 
-        while not self._stop.is_set() and len(self.taken_over) < len(self.cards):
+        while not self._stop.is_set() and len(self.taken_over) < len(self.released_by):
             try:
                 msg = self.connection.receive(timeout=0.05)
             except TimeoutError:
@@ -146,7 +149,7 @@ class Reservation:
     def _lost(self, name: str) -> None:
         if name.startswith(SERVICE_PREFIX + "Audio"):
             index = int(name.removeprefix(SERVICE_PREFIX + "Audio"))
-            if index in self.cards and index not in self.taken_over:
+            if index in self.released_by and index not in self.taken_over:
                 self.taken_over.append(index)
                 log.info("jackd took over sound card %d", index)
 
@@ -155,7 +158,7 @@ class Reservation:
 
         path = str(msg.header.fields.get(HeaderFields.path, ""))
         index = _index_of(path)
-        if index not in self.cards:
+        if index not in self.released_by:
             self.connection.send(new_error(msg, "org.freedesktop.DBus.Error.UnknownObject"))
         elif member == "RequestRelease":
             # we only hold the card for jackd: whoever asks next (jackd) may have it
@@ -218,7 +221,7 @@ def reserve_for_jack(
         return None
     for index in released_by:
         _wait_free(index, card_free, wait_s)
-    return Reservation(connection, list(released_by), released_by)
+    return Reservation(connection, released_by)
 
 
 def session_bus_address() -> str | None:
