@@ -21,6 +21,22 @@ _CARD_HEAD = re.compile(r"^\s*\d{1,2}\s*\[[^\]]*\]\s*:")
 _LONGNAME_INDENT = " " * 22
 
 
+# "... Imation Corp. Bus 002 Device 010: ID 0644:800e TEAC Corp." (two lsusb lines joined)
+_BEFORE_LSUSB = re.compile(
+    r"(?<=\S)\s++(?=Bus \d{3} Device \d{3}: ID [0-9a-fA-F]{4}:[0-9a-fA-F]{4})"
+)
+
+
+def split_joined(line: str) -> list[str]:
+    """One line that forum software made of two: a card line and its longname, or two
+    lsusb lines."""
+    if _CARD_HEAD.match(line):
+        return _split_card(line)
+    if "Bus " in line and "Device " in line:
+        return _BEFORE_LSUSB.split(line)
+    return [line]
+
+
 def is_flattened(line: str) -> bool:
     """More than one alsa-info section mark on one line: the line breaks were lost."""
     return len(_BEFORE_SECTION.findall(line)) >= 2

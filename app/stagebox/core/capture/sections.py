@@ -15,12 +15,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from stagebox.core.capture.flattened import is_flattened, unflatten
+from stagebox.core.capture.flattened import is_flattened, split_joined, unflatten
 
 _HEADER_KEYS = ("source:", "device:", "kind:")
 _QUOTE = re.compile(r"^(?:[ \t]*>)+[ \t]?")
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _COLLAPSE = re.compile(r"^\s*--(start|end)collapse--\s*$")
+# Forum BBCode around pasted lines: "[FONT=&amp] 1 snd_usb_us122l[/FONT]",
+# "[COLOR=#999999]11:39:36.688 Patchbay deactivated.[/COLOR]". Only formatting tags with a
+# value or a closing tag, and bare block tags, are removed: "[Intel ]", "[HDA Intel]" stay.
+_BBCODE = re.compile(
+    r"\[(?:(?:FONT|COLOR|SIZE|QUOTE|HIGHLIGHT|URL|INDENT)=[^\]\n]{0,80}"
+    r"|/(?:FONT|COLOR|SIZE|QUOTE|CODE|HTML|PHP|NOPARSE|HIGHLIGHT|URL|INDENT|B|I|U|S|LEFT|CENTER|RIGHT)"
+    r"|(?:CODE|QUOTE|HTML|PHP|NOPARSE|INDENT|LEFT|CENTER|RIGHT))\]",
+    re.IGNORECASE,
+)
 _ALSA_INFO_TITLE = re.compile(r"^!!\s*(?P<title>[^#\-\s].*)$")
 _ALSA_INFO_RULE = re.compile(r"^!!\s*[#\-]")
 
@@ -133,7 +142,8 @@ def clean_lines(text: str) -> list[str]:
     cleaned = []
     for raw in lines:
         raw = _QUOTE.sub("", raw) if raw.lstrip().startswith(">") else raw
-        for line in unflatten(raw) if is_flattened(raw) else (raw,):
+        raw = _BBCODE.sub("", raw) if "[" in raw else raw
+        for line in unflatten(raw) if is_flattened(raw) else split_joined(raw):
             if _COLLAPSE.match(line):
                 continue
             cleaned.append(line[:MAX_LINE_CHARS].rstrip())
