@@ -142,7 +142,7 @@ def _write_card(card: Card, findings: list[Finding], out: TextIO) -> None:
     out.write(f"Card {card.index} [{card.id}]: {_name(card)}\n")
     recording = card.kind is Kind.INTERFACE
     out.write(
-        f"  what it is:   {_KIND_TEXT[card.kind]}"
+        f"  what it is:   {card.description or _KIND_TEXT[card.kind]}"
         f" ({'a recording interface' if recording else 'not a recording interface'})\n"
     )
     driver = card.module or card.driver or "not known"

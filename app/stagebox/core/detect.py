@@ -144,7 +144,13 @@ def _names(card: CardFacts, device: UsbDeviceFacts | None) -> list[str]:
     return [n for n in (card.name, card.longname, device.name if device else None) if n]
 
 
-def _matches(match: Match, card: CardFacts, device: UsbDeviceFacts | None, on_usb: bool) -> bool:
+def _matches(
+    match: Match,
+    card: CardFacts,
+    device: UsbDeviceFacts | None,
+    on_usb: bool,
+    others: tuple[CardFacts, ...] = (),
+) -> bool:
     usb_id = card.usb_id
     vendor = usb_id.split(":")[0] if usb_id else None
     pcms = card.pcms
@@ -163,6 +169,15 @@ def _matches(match: Match, card: CardFacts, device: UsbDeviceFacts | None, on_us
         return False
     if match.name_regex and not any(re.search(match.name_regex, n) for n in _names(card, device)):
         return False
+    chips = card.chip_names
+    if match.chips_known is not None and match.chips_known != bool(chips):
+        return False
+    if match.chip_regex and not (chips and all(re.search(match.chip_regex, n) for n in chips)):
+        return False
+    if match.beside_regex and not any(
+        re.search(match.beside_regex, o.name or "") for o in others if o.index != card.index
+    ):
+        return False
     if match.pcm_names_regex:
         names = [p.name or "" for p in pcms or []]
         if not names or not all(re.search(match.pcm_names_regex, n) for n in names):
@@ -177,14 +192,18 @@ def _matches(match: Match, card: CardFacts, device: UsbDeviceFacts | None, on_us
 
 
 def family_for_card(
-    kb: KnowledgeBase, card: CardFacts, device: UsbDeviceFacts | None = None
+    kb: KnowledgeBase,
+    card: CardFacts,
+    device: UsbDeviceFacts | None = None,
+    others: tuple[CardFacts, ...] = (),
 ) -> Family | None:
-    """The first family (in knowledge-base order) whose ids or match rules fit the card."""
+    """The first family (in knowledge-base order) whose ids or match rules fit the card;
+    ``others`` are the machine's other cards (for ``beside_regex``)."""
     on_usb = _on_usb(card)
     for family in kb.families:
         if card.usb_id and card.usb_id in family.models:
             return family
-        if any(_matches(m, card, device, on_usb) for m in family.matches):
+        if any(_matches(m, card, device, on_usb, others) for m in family.matches):
             return family
     return None
 
@@ -232,14 +251,15 @@ def _classify(ctx: _Context, card: CardFacts, taken: set[str]) -> Card:
     if device is not None:
         ctx.linked_usb.add(id(device))
         card = replace(card, usb_id=card.usb_id or device.usb_id)
-    family = family_for_card(ctx.kb, card, device)
+    others = tuple(ctx.facts.cards)
+    family = family_for_card(ctx.kb, card, device, others)
     # a family with USB models is a USB family, even when the paste shows no USB facts
     if device is None and card.usb_id is None and family and (family.models or _on_usb(card)):
         device = _device_of_family(ctx, family, usb_devices)
         if device is not None:
             ctx.linked_usb.add(id(device))
             card = replace(card, usb_id=device.usb_id)
-            family = family_for_card(ctx.kb, card, device)
+            family = family_for_card(ctx.kb, card, device, others)
     kind = family.kind if family else Kind.OTHER
     access = family.access if family else Access.HW
     if _firmware_missing(family, card) or (access is Access.HW and card.pcms == []):
@@ -271,6 +291,7 @@ def _classify(ctx: _Context, card: CardFacts, taken: set[str]) -> Card:
         controller=card.controller or (device.controller if device else None),
         usb_port_path=card.usb_port_path or (device.port_path if device else None),
         serial=card.serial or (device.serial if device else None),
+        description=family.description if family else None,
     )
 
 
@@ -538,7 +559,7 @@ def _jack_log_findings(ctx: _Context, cards: list[Card]) -> None:
                 logged_device=device,
                 logged_card=card.index,
                 logged_card_id=card.id,
-                logged_kind=_KIND_WORDS[card.kind],
+                logged_kind=card.description or _KIND_WORDS[card.kind],
                 **fields,
             )
 
@@ -558,7 +579,9 @@ def _machine_findings(ctx: _Context, cards: list[Card], missing: list[UsbAudioWi
         return
     interfaces = [c for c in cards if c.kind is Kind.INTERFACE]
     if not interfaces and not missing and (facts.alsa_loaded or cards):
-        present = ", ".join(f"card {c.index} {c.id} ({_KIND_WORDS[c.kind]})" for c in cards)
+        present = ", ".join(
+            f"card {c.index} {c.id} ({c.description or _KIND_WORDS[c.kind]})" for c in cards
+        )
         ctx.add("no_external_interface", families=present or "no sound card at all")
     usable = [c for c in interfaces if c.jack_device]
     if usable:

@@ -71,6 +71,9 @@ class CardFacts:
     has_midi: bool | None = None
     streams: list[StreamInfo] = field(default_factory=list)
     owners: list[SubstreamOwner] = field(default_factory=list)
+    # names of the card's chips as the input shows them: amixer "Mixer name" ("ATI R6xx HDMI",
+    # "Realtek ALC295"), the kernel's input devices of the card ("HDA ATI HDMI HDMI/DP,pcm=3")
+    chip_names: list[str] = field(default_factory=list)
 
 
 @dataclass

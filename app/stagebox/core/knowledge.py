@@ -85,6 +85,9 @@ class Match:
     has_pcm: bool | None = None  # PCMs known and (not) empty
     has_midi: bool | None = None
     pcms_known: bool | None = None  # whether the input lists the card's PCM devices
+    chip_regex: str | None = None  # every chip name (mixer name, kernel input) matches (and one is)
+    chips_known: bool | None = None  # whether the input shows any chip name of the card
+    beside_regex: str | None = None  # another card's short name matches (the machine has it too)
 
 
 @dataclass(frozen=True)
@@ -109,6 +112,8 @@ class Family:
     xhci_findings: list[str] = field(default_factory=list)  # ... when on a USB 3 controller
     model_from_name: bool = True  # use the card/product name as model when no id matches
     notes: list[str] = field(default_factory=list)
+    # what the card is, in words, when the kind alone says it wrongly ("PCI sound card")
+    description: str | None = None
 
     def model_for(self, usb_id: str | None) -> str | None:
         return self.models.get(usb_id) if usb_id else None
@@ -194,6 +199,9 @@ def _vendor_only(match: Match) -> bool:
         or match.has_pcm is not None
         or match.has_midi is not None
         or match.pcms_known is not None
+        or match.chip_regex is not None
+        or match.chips_known is not None
+        or match.beside_regex is not None
     )
 
 
@@ -244,6 +252,7 @@ _FAMILY_KEYS: dict[str, type] = {
     "xhci_findings": list,
     "model_from_name": bool,
     "notes": list,
+    "description": str,
 }
 _REQUIRED_FAMILY_KEYS = ("key", "title", "kind", "access", "sources")
 _MATCH_KEYS: dict[str, type] = {
@@ -259,6 +268,9 @@ _MATCH_KEYS: dict[str, type] = {
     "has_pcm": bool,
     "has_midi": bool,
     "pcms_known": bool,
+    "chip_regex": str,
+    "chips_known": bool,
+    "beside_regex": str,
 }
 _JACK_KEYS: dict[str, type] = {
     "periods": int,
@@ -380,6 +392,9 @@ def _parse_match(where: str, table: Any) -> Match:
         has_pcm=table.get("has_pcm"),
         has_midi=table.get("has_midi"),
         pcms_known=table.get("pcms_known"),
+        chip_regex=_regex(where, table.get("chip_regex")),
+        chips_known=table.get("chips_known"),
+        beside_regex=_regex(where, table.get("beside_regex")),
     )
 
 
@@ -474,6 +489,7 @@ def _parse_family(index: int, table: Any) -> Family:
         xhci_findings=_strings(where, "xhci_findings", table.get("xhci_findings", [])),
         model_from_name=table.get("model_from_name", True),
         notes=_strings(where, "notes", table.get("notes", [])),
+        description=table.get("description"),
     )
 
 

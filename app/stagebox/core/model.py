@@ -74,6 +74,8 @@ class Card:
     controller: str | None = None  # PCI address of the USB host controller
     usb_port_path: str | None = None
     serial: str | None = None
+    # what the card is in words when its kind says too little ("PCI sound card"); None: the kind
+    description: str | None = None
 
 
 @dataclass

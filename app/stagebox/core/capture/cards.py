@@ -113,3 +113,39 @@ def find_amixer_cards(blocks: list[Block]) -> list[Listing[list[CardFacts]]]:
                 procfs.apply_longname(card, m.group(3))
                 found.append(Listing("amixer_card", line.number, [card]))
     return found
+
+
+# -- the card's chips: alsa-info amixer "Mixer name", kernel input devices --------------------
+
+_MIXER_NAME = re.compile(r"^\s*Mixer name\s*:\s*'([^']*)'\s*$")
+# dmesg: "input: HDA ATI HDMI HDMI/DP,pcm=3 as /devices/pci0000:00/0000:00:01.1/sound/card0/input10"
+_INPUT_OF_CARD = re.compile(r"\binput:\s*(.{1,120}?)\s+as\s+/devices/\S*/sound/card(\d{1,2})/input")
+
+
+def find_chip_names(blocks: list[Block]) -> dict[int, list[str]]:
+    """Card index -> the chip names the paste shows for it (in order, without repeats)."""
+    found: dict[int, list[str]] = {}
+    for block in blocks:
+        current: int | None = None
+        for line in block.lines:
+            text = line.text
+            header = _AMIXER_CARD.match(text)
+            if header:
+                current = int(header.group(1))
+                continue
+            mixer = _MIXER_NAME.match(text) if current is not None else None
+            if mixer and current is not None:
+                _add_name(found, current, mixer.group(1))
+                current = None
+                continue
+            if "input:" in text and "/sound/card" in text:
+                m = _INPUT_OF_CARD.search(text)
+                if m:
+                    _add_name(found, int(m.group(2)), m.group(1))
+    return found
+
+
+def _add_name(found: dict[int, list[str]], index: int, name: str) -> None:
+    name = name.strip()
+    if name and name not in found.setdefault(index, []):
+        found[index].append(name)

@@ -65,6 +65,10 @@ def build_facts(blocks: list[Block]) -> MachineFacts:
     _apply_card_usb_ids(facts, blocks)
     _apply_streams(facts, blocks)
     _apply_proc_devices(facts, blocks)
+    for index, names in cards.find_chip_names(blocks).items():
+        found = facts.card(index)
+        if found is not None:
+            found.chip_names = names
     apply_usb(facts, blocks)
     apply_pci_and_bindings(facts, blocks)
     apply_system(facts, blocks, card_listings)
