@@ -538,6 +538,62 @@ def test_lsusb_tree_verbose_alone_lists_devices() -> None:
     )
 
 
+def test_lsusb_tree_fragment_without_its_root_hub_line() -> None:
+    """A node copied out of a longer ``lsusb -tv``: the bus comes from /dev/bus/usb/BBB/DDD,
+    the id from the ID line, and the card's "at usb-<controller>-4" meets the node's "1-4"."""
+    text = (
+        " 2 [U192k          ]: USB-Audio - UMC404HD 192k\n"
+        "                      BEHRINGER UMC404HD 192k at usb-0000:08:00.1-4, high speed\n"
+        "Also lsusb shows this...\n"
+        "    |__ Port 4: Dev 5, If 0, Class=Audio, Driver=snd-usb-audio, 480M\n"
+        "       ID 1397:0509 BEHRINGER International GmbH\n"
+        "       /sys/bus/usb/devices/1-4  /dev/bus/usb/001/005\n"
+        "   |__ Port 4: Dev 5, If 5, Class=Vendor Specific Class, Driver=, 480M\n"
+        "       ID 1397:0509 BEHRINGER International GmbH\n"
+        "       /sys/bus/usb/devices/1-4  /dev/bus/usb/001/005\n"
+    )
+    facts = parse_capture(text)
+    (device,) = facts.usb_devices or []
+    assert (device.usb_id, device.bus, device.device, device.port_path) == (
+        "1397:0509",
+        1,
+        5,
+        "1-4",
+    )
+    assert (device.speed, device.drivers) == ("high", ["snd-usb-audio"])
+    assert facts.cards[0].usb_id == "1397:0509" and facts.cards[0].usb_port_path == "1-4"
+    # older usbutils print no paths: the id is still read, the bus stays unknown
+    old = "\n".join(line for line in text.splitlines() if "/sys/bus" not in line)
+    (device,) = parse_capture(old).usb_devices or []
+    assert (device.usb_id, device.bus, device.device, device.speed) == (
+        "1397:0509",
+        None,
+        5,
+        "high",
+    )
+
+
+def test_a_port_chain_on_two_buses_links_no_card() -> None:
+    text = (
+        " 2 [U192k          ]: USB-Audio - UMC404HD 192k\n"
+        "                      BEHRINGER UMC404HD 192k at usb-0000:08:00.1-4, high speed\n"
+        "$ lsusb -tv\n"
+        "    |__ Port 4: Dev 5, If 0, Class=Audio, Driver=snd-usb-audio, 480M\n"
+        "       ID 1397:0509 BEHRINGER International GmbH\n"
+        "       /sys/bus/usb/devices/1-4  /dev/bus/usb/001/005\n"
+        "/:  Bus 03.Port 1: Dev 1, Class=root_hub, Driver=xhci_hcd/4p, 480M\n"
+        "    |__ Port 4: Dev 2, If 0, Class=Audio, Driver=snd-usb-audio, 480M\n"
+        "       ID 0d8c:0014 C-Media Electronics, Inc. Audio Adapter\n"
+        "       /sys/bus/usb/devices/3-4  /dev/bus/usb/003/002\n"
+    )
+    facts = parse_capture(text)
+    assert {(d.usb_id, d.bus) for d in facts.usb_devices or []} == {
+        ("1397:0509", 1),
+        ("0d8c:0014", 3),
+    }
+    assert facts.cards[0].usb_id is None  # port 4 on bus 1 or on bus 3: not certain
+
+
 def test_aplay_capital_l_hw_names_give_playback_devices_without_aplay_l() -> None:
     text = CARDS + (
         "$ aplay -L | grep CARD\nhw:CARD=Intel,DEV=0\nhw:CARD=Intel,DEV=3\nplughw:CARD=Intel,DEV=0\n"

@@ -78,6 +78,8 @@ def test_01_umc404hd_beside_a_midi_keyboard_is_the_jack_device(detect_json) -> N
         "high",
         "0000:08:00.1",
     )
+    # from the lsusb -tv fragment (no root hub line): "ID 1397:0509" under "1-4"
+    assert (umc["usb_id"], umc["usb_port_path"]) == ("1397:0509", "1-4")
     assert "umc404_channels" in _codes(data, 2)
     assert _card(data, 0)["usb_speed"] == "full" and _card(data, 0)["jack_device"] is None
     assert _card(data, 3)["family"] == "hda_generic_unknown"

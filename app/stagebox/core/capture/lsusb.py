@@ -69,7 +69,7 @@ def find_lsusb_listings(blocks: list[Block]) -> list[Listing[list[UsbDeviceFacts
 
 @dataclass
 class TreeNode:
-    bus: int
+    bus: int | None  # None: a fragment without its root hub line (until a /dev path says it)
     device: int
     speed: str | None
     drivers: list[str] = field(default_factory=list)
@@ -81,29 +81,37 @@ class TreeNode:
 
 # lsusb -tv (usbutils >= 016) adds, under each node, its id and its sysfs and /dev paths.
 _TREE_ID = re.compile(r"^[\s|]*ID ([0-9a-fA-F]{4}):([0-9a-fA-F]{4})\b(.*)$")
-_TREE_PATHS = re.compile(r"^[\s|]*/sys/bus/usb/devices/(usb\d+|\d+-[\d.]+)\s")
+_TREE_PATHS = re.compile(
+    r"^[\s|]*/sys/bus/usb/devices/(usb\d+|\d+-[\d.]+)\s+(?:/dev/bus/usb/(\d{3})/(\d{3}))?"
+)
 
 
-def find_lsusb_trees(blocks: list[Block]) -> list[Listing[dict[tuple[int, int], TreeNode]]]:
-    """lsusb -t: (bus, device) -> speed, interface drivers; root hubs carry the hcd driver."""
-    listings: list[Listing[dict[tuple[int, int], TreeNode]]] = []
+TreeKey = tuple[int | None, int]
+
+
+def find_lsusb_trees(blocks: list[Block]) -> list[Listing[dict[TreeKey, TreeNode]]]:
+    """lsusb -t: (bus, device) -> speed, interface drivers; root hubs carry the hcd driver.
+
+    A fragment that starts below the root hub line (``|__ Port 4: Dev 5, ...`` copied out of
+    a longer tree) is read too: its bus is unknown (None) until lsusb -tv's
+    ``/dev/bus/usb/001/005`` line under a node states it."""
+    listings: list[Listing[dict[TreeKey, TreeNode]]] = []
     for block in blocks:
-        current: Listing[dict[tuple[int, int], TreeNode]] | None = None
+        current: Listing[dict[TreeKey, TreeNode]] | None = None
         bus: int | None = None
         node: TreeNode | None = None
         for line in block.lines:
             root = _TREE_ROOT.match(line.text)
-            if root:
-                if current is None:
-                    current = Listing("lsusb_tree", line.number, {}, title=block.title)
-                    listings.append(current)
+            leaf = None if root else _TREE_NODE.match(line.text)
+            if (root or leaf) and current is None:
+                current = Listing("lsusb_tree", line.number, {}, title=block.title)
+                listings.append(current)
+            if root and current is not None:
                 bus = int(root.group(1))
                 node = TreeNode(bus, int(root.group(2)), speed_from_mbit(root.group(4)))
                 node.root_driver = root.group(3) or None
                 current.data[(bus, node.device)] = node
-                continue
-            leaf = _TREE_NODE.match(line.text)
-            if leaf and current is not None and bus is not None:
+            elif leaf and current is not None:
                 key = (bus, int(leaf.group(1)))
                 node = current.data.setdefault(
                     key, TreeNode(bus, key[1], speed_from_mbit(leaf.group(3)))
@@ -114,12 +122,35 @@ def find_lsusb_trees(blocks: list[Block]) -> list[Listing[dict[tuple[int, int], 
             elif node is not None and (ids := _TREE_ID.match(line.text)):
                 node.usb_id = normalize_usb_id(ids.group(1), ids.group(2))
                 node.name = ids.group(3).strip() or None
-            elif node is not None and (paths := _TREE_PATHS.match(line.text + " ")):
+            elif (
+                node is not None
+                and current is not None
+                and (paths := _TREE_PATHS.match(line.text + " "))
+            ):
                 if not paths.group(1).startswith("usb"):
                     node.port_path = paths.group(1)
+                if bus is None and paths.group(2) and int(paths.group(3)) == node.device:
+                    bus = int(paths.group(2))
+                    _place_on_bus(current.data, bus)
+                    node = current.data[(bus, node.device)]
             elif line.text.strip():
                 current, bus, node = None, None, None
     return listings
+
+
+def _place_on_bus(nodes: dict[TreeKey, TreeNode], bus: int) -> None:
+    """A fragment without its root hub line lies under one root hub: once a node's
+    ``/dev/bus/usb/BBB/DDD`` line names the bus, every node read so far is on it (a node
+    already known under its new key, the same device's other interface, takes its facts)."""
+    for key in [k for k in nodes if k[0] is None]:
+        node = nodes.pop(key)
+        node.bus = bus
+        known = nodes.setdefault((bus, node.device), node)
+        if known is not node:
+            known.drivers += [d for d in node.drivers if d not in known.drivers]
+            known.usb_id = known.usb_id or node.usb_id
+            known.name = known.name or node.name
+            known.port_path = known.port_path or node.port_path
 
 
 # -- /proc/bus/usb/devices ---------------------------------------------------------------------

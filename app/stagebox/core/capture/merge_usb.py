@@ -128,7 +128,25 @@ def _device_of_card(card: CardFacts, devices: list[UsbDeviceFacts]) -> UsbDevice
         same = [d for d in devices if d.usb_id == card.usb_id]
         if len(same) == 1:  # one device with that id: it is this card's
             return same[0]
-    return None
+        return None
+    # "at usb-0000:08:00.1-4, high speed" and lsusb -tv's "/sys/bus/usb/devices/1-4" of a
+    # device that snd-usb-audio drives at the same speed: the same port chain behind a
+    # controller; only when exactly one device fits
+    chain = card.usb_bus_path.rsplit("-", 1)[-1] if card.usb_bus_path else None
+    if chain is None or card.driver != "USB-Audio":
+        return None
+    fits = [d for d in devices if _same_port(card, chain, d)]
+    return fits[0] if len(fits) == 1 else None
+
+
+def _same_port(card: CardFacts, chain: str, device: UsbDeviceFacts) -> bool:
+    return bool(
+        device.port_path
+        and device.port_path.split("-", 1)[-1] == chain
+        and any(d.replace("_", "-") == "snd-usb-audio" for d in device.drivers)
+        and (None in (device.speed, card.usb_speed) or device.speed == card.usb_speed)
+        and device.controller in (None, card.controller)
+    )
 
 
 def _link_by_driver(facts: MachineFacts) -> None:
