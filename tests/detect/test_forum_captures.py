@@ -115,6 +115,90 @@ def test_02_without_pcm_listings_the_chip_names_decide() -> None:
     ]
 
 
+# The poster left alsa-info's "HDA-Intel Codec information" out; these are the first lines of
+# the two codec files in the kernel's format (sound/pci/hda/hda_proc.c), as alsa-info prints
+# them: `cat /proc/asound/card*/codec#*`, no card named.
+CODEC_SECTION = """
+!!HDA-Intel Codec information
+!!---------------------------
+--startcollapse--
+
+Codec: ATI R6xx HDMI
+Address: 0
+AFG Function Id: 0x1 (unsol 0)
+Vendor Id: 0x1002aa01
+Subsystem Id: 0x00aa0100
+Revision Id: 0x100800
+No Modem Function Group found
+Codec: Realtek ALC295
+Address: 0
+AFG Function Id: 0x1 (unsol 1)
+Vendor Id: 0x10ec0295
+Subsystem Id: 0x103c8418
+Revision Id: 0x100002
+No Modem Function Group found
+--endcollapse--
+
+"""
+
+
+def _only_codecs_tell(keep_sysfs: bool) -> str:
+    """Report 02 with every other chip or PCM hint removed, and the codec section added."""
+    text = read_capture_file(forum_path("02"))
+    titles = ["ALSA Device nodes", "Aplay/Arecord output", "Amixer output"]
+    titles += [] if keep_sysfs else ["Sysfs Files", "ALSA/HDA dmesg"]
+    for title in titles:
+        text = re.sub(r"!!" + re.escape(title) + r"\n.*?(?=\n!!(?!-)|\Z)", "", text, flags=re.S)
+    text = "\n".join(line for line in text.splitlines() if "input:" not in line)
+    return (
+        text.replace("!!ALSA/HDA dmesg", CODEC_SECTION + "!!ALSA/HDA dmesg")
+        if keep_sysfs
+        else (text + CODEC_SECTION)
+    )
+
+
+@pytest.mark.parametrize("keep_sysfs", [True, False], ids=["sysfs-slots", "address-order"])
+def test_02_codec_lines_tie_to_their_cards_and_decide_hdmi(keep_sysfs: bool) -> None:
+    from stagebox.core.detect import detect_facts
+
+    facts = parse_capture(_only_codecs_tell(keep_sysfs))
+    assert all(c.pcms is None for c in facts.cards)
+    assert [c.chip_names for c in facts.cards] == [["ATI R6xx HDMI"], ["Realtek ALC295"]]
+    result = detect_facts(facts)
+    assert [(c.id, c.kind.value, c.family) for c in result.cards] == [
+        ("HDMI", "hdmi", "hdmi"),
+        ("Generic", "onboard", "onboard"),
+    ]
+
+
+def test_codec_dumps_whose_card_is_not_certain_are_not_tied() -> None:
+    cards = (
+        " 0 [PCH            ]: HDA-Intel - HDA Intel PCH\n"
+        "                      HDA Intel PCH at 0xf7f10000 irq 29\n"
+        " 1 [Generic        ]: HDA-Intel - HD-Audio Generic\n"
+        "                      HD-Audio Generic at 0xfca00000 irq 156\n"
+    )
+    # addresses 0 then 2: one card with two codecs, or one codec on each card
+    rising = "$ cat /proc/asound/card*/codec#*\nCodec: Realtek ALC892\nAddress: 0\n"
+    rising += "Codec: ATI R6xx HDMI\nAddress: 2\n"
+    facts = parse_capture(cards + rising)
+    assert [c.chip_names for c in facts.cards] == [[], []]
+    assert any("not tied to a card" in note for note in facts.notes)
+    # a command naming the file ties it whatever else the paste shows
+    one = "$ cat /proc/asound/card1/codec#0\nCodec: ATI R6xx HDMI\nAddress: 0\n"
+    assert [c.chip_names for c in parse_capture(cards + one).cards] == [[], ["ATI R6xx HDMI"]]
+    # card10 comes before card2 in the shell's glob order
+    many = "".join(
+        f" {i} [C{i:<14}]: HDA-Intel - HDA Intel\n                      HDA Intel at 0x{i}\n"
+        for i in (0, 2, 10)
+    )
+    dumps = "$ cat /proc/asound/card*/codec#*\n" + "".join(
+        f"Codec: Chip {n}\nAddress: 0\n" for n in ("A", "B", "C")
+    )
+    chips = {c.index: c.chip_names for c in parse_capture(many + dumps).cards}
+    assert chips == {0: ["Chip A"], 2: ["Chip C"], 10: ["Chip B"]}
+
+
 def test_03_bbcode_font_tags_and_joined_lines(detect_json) -> None:
     facts = parse_capture(read_capture_file(forum_path("03")))
     assert [(c.index, c.id, c.module) for c in facts.cards] == [

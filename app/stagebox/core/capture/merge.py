@@ -28,7 +28,7 @@ import copy
 from collections.abc import Callable
 
 from stagebox.core import procfs
-from stagebox.core.capture import alsainfo, aplay, cards, procfs_lines
+from stagebox.core.capture import alsainfo, aplay, cards, codecs, procfs_lines
 from stagebox.core.capture.listing import Listing, choose, repeat_note
 from stagebox.core.capture.merge_system import apply_system
 from stagebox.core.capture.merge_usb import apply_pci_and_bindings, apply_usb
@@ -65,7 +65,10 @@ def build_facts(blocks: list[Block]) -> MachineFacts:
     _apply_card_usb_ids(facts, blocks)
     _apply_streams(facts, blocks)
     _apply_proc_devices(facts, blocks)
-    for index, names in cards.find_chip_names(blocks).items():
+    chips = cards.find_chip_names(blocks)
+    for index, names in codecs.find_codec_chips(blocks, facts.cards, facts.notes).items():
+        chips[index] = list(dict.fromkeys([*chips.get(index, []), *names]))
+    for index, names in chips.items():
         found = facts.card(index)
         if found is not None:
             found.chip_names = names
