@@ -49,6 +49,27 @@ def test_restart_with_a_new_period_is_live(run_cli, server_name: str) -> None:  
     assert run_cli("jack", "stop", "--server-name", server_name).code == 0
 
 
+def test_start_as_a_process_flushes_all_output_before_its_quick_exit(
+    server_name: str, paths: UserPaths
+) -> None:
+    """The real process skips the interpreter's teardown after a start (os._exit): what it
+    printed into a pipe must still arrive whole, with the exit code, and jackd keep running."""
+    cmd = [sys.executable, "-m", "stagebox", "jack", "start", *DUMMY, "--json"]
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # a buffered pipe
+    done = subprocess.run(
+        [*cmd, "--server-name", server_name], capture_output=True, text=True, env=env
+    )
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert data["state"] == "running" and data["server_name"] == server_name
+    try:
+        assert Path(f"/proc/{data['pid']}").exists()
+    finally:
+        stop = [sys.executable, "-m", "stagebox", "jack", "stop", "--server-name", server_name]
+        assert subprocess.run(stop, capture_output=True).returncode == 0
+    assert wait_dead(data["pid"])
+
+
 def test_foreground_stops_jackd_on_sigterm(server_name: str, paths: UserPaths) -> None:
     cmd = [sys.executable, "-m", "stagebox", "jack", "start", *DUMMY, "--foreground"]
     proc = subprocess.Popen([*cmd, "--server-name", server_name], stdout=subprocess.PIPE, text=True)

@@ -94,7 +94,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="when realtime is not allowed for you, start without it instead of refusing",
     )
     start.add_argument("--json", action="store_true", help="machine-readable status")
-    start.set_defaults(func=run_start)
+    # the started jackd runs in its own session, so nothing is left to tear down
+    start.set_defaults(func=run_start, quick_exit=True)
 
     restart = actions.add_parser(
         "restart", help="stop and start again (period: changed live)", with_settings=True
