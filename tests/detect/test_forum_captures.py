@@ -246,6 +246,54 @@ def test_05_us144mkii_without_card_and_a_pci_xfi(detect_json) -> None:
     assert "card_reader_not_audio" in _codes(data, None)  # 0644:0200 is TEAC's card reader
 
 
+def _detect_text(text: str) -> dict[str, Any]:
+    from stagebox.core.detect import detect_facts
+
+    return json.loads(detect_facts(parse_capture(text)).to_json())
+
+
+def test_05_us144mkii_on_a_usb2_bus_with_companions_gets_the_ehci_unbind_fix(detect_json) -> None:
+    """No card, no speed shown: but bus 001 has a 2.0 root hub and buses 003-008 USB 1.1
+    root hubs (EHCI companions), no USB 3 root hub. The unbind fix comes first; what is
+    inferred, the xHCI caveat and the unknown kernel are said in plain words."""
+    data = detect_json(forum_path("05"))
+    (missing,) = data["usb_audio_without_card"]
+    assert missing["speed"] is None  # the paste does not state it: still null
+    assert missing["reason"].startswith("most likely refused at USB high speed")
+    general = [f for f in data["findings"] if f["card"] is None]
+    assert general[0]["code"] == "ehci_unbind_required" and general[0]["usb_id"] == "0644:8020"
+    assert "driver_not_bound" not in _codes(data, None)
+    inferred = _finding(data, "usb_speed_inferred")
+    assert "bus 001" in inferred["message"] and "most likely EHCI" in inferred["message"]
+    assert "xHCI" in inferred["fix"]
+    assert "modprobe snd-usb-us144mkii" in _finding(data, "native_driver_if_newer")["fix"]
+
+
+def test_05_what_else_the_paste_could_show_decides() -> None:
+    text = read_capture_file(forum_path("05"))
+    lsusb, aplay = text.split("**** List of PLAYBACK", 1)
+    aplay = "**** List of PLAYBACK" + aplay
+    # a USB 3 root hub in the listing: maybe the USB 2.0 side of an xHCI controller
+    usb3 = lsusb.replace("ID 1d6b:0001 Linux Foundation 1.1", "ID 1d6b:0003 Linux Foundation 3.0")
+    data = _detect_text(usb3 + aplay)
+    assert data["findings"][0]["code"] == "ehci_unbind_required"
+    assert "USB 2.0 side of an xHCI" in _finding(data, "usb_speed_inferred")["message"]
+    # lsusb -t names the bus's driver: xhci_hcd means no unbind can help
+    tree = "$ lsusb -t\n/:  Bus 01.Port 1: Dev 1, Class=root_hub, Driver=xhci_hcd/4p, 480M\n"
+    codes = {f["code"] for f in _detect_text(lsusb + tree + aplay)["findings"]}
+    assert "xhci_only" in codes and "ehci_unbind_required" not in codes
+    # the kernel log states the speed: nothing is inferred; a known old kernel: no caveat
+    dmesg = (
+        "$ dmesg\n[ 5.1] usb 1-1.2: new high speed USB device number 4 using ehci_hcd\n"
+        "$ uname -r\n2.6.35-24-generic\n"
+    )
+    data = _detect_text(lsusb + dmesg + aplay)
+    codes = {f["code"] for f in data["findings"]}
+    assert "ehci_unbind_required" in codes and "newer_driver_available" in codes
+    assert not {"usb_speed_inferred", "native_driver_if_newer"} & codes
+    assert data["usb_audio_without_card"][0]["speed"] == "high"
+
+
 def test_06_mpu401_uart_is_a_midi_port(detect_json) -> None:
     data = detect_json(forum_path("06"))
     assert _cards(data) == [(0, "US122L", "interface"), (1, "UART", "midi_only")]

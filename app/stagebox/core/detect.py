@@ -456,10 +456,13 @@ def _explain_missing(
     fields = {"usb_id": usb_id, "model": model, "kernel": ctx.facts.kernel}
     refused = family.refused_at_high_speed(usb_id, ctx.facts.kernel)
     native = family.has_native_driver(usb_id, ctx.facts.kernel)
-    if refused is not False and device.speed == "high" and native is not True:
+    bus = _bus_of(ctx.facts, device) if device.speed is None else None
+    if refused is not False and (device.speed == "high" or bus) and native is not True:
         controller_type, driver = _controller_type(ctx.facts, device.controller)
         if controller_type is None and device.hcd:  # only the kernel log's "using xhci_hcd"
             controller_type, driver = _hcd_type(device.hcd), device.hcd
+        if bus is not None:
+            _speed_inferred(ctx, bus, controller_type, fields)
         if controller_type is HostControllerType.XHCI:
             controller = device.controller or "its PCI address is not known"
             ctx.add("xhci_only", None, controller=controller, **fields)
@@ -473,6 +476,18 @@ def _explain_missing(
             )
         if refused is None:
             reason += f" (before Linux {family.full_speed_until_kernel.get(usb_id)}; the kernel is unknown)"
+            ctx.add(
+                "native_driver_if_newer",
+                None,
+                native_kernel=family.native_driver_kernel,
+                native_module=_dashed(family.native_driver_module),
+                **fields,
+            )
+        if bus is not None:
+            reason = (
+                f"most likely {reason}: its own speed is not shown, but its bus "
+                f"{bus.number:03d} is a USB 2.0 bus"
+            )
         _native_driver_hint(ctx, family, usb_id, None, model, None)
         return _without(device, family, model, reason)
     if native is True:
@@ -489,6 +504,71 @@ def _explain_missing(
     if refused is not False and device.speed is None:
         reason += " (its speed is unknown: at USB high speed snd-usb-us122l refuses it)"
     return _without(device, family, model, reason)
+
+
+@dataclass
+class _Bus:
+    """What the USB listing shows of the bus a device is on (lsusb's root hub lines)."""
+
+    number: int
+    companions: list[int]  # buses with a USB 1.1 root hub (UHCI/OHCI)
+    usb3: list[int]  # buses with a USB 3 root hub (xHCI)
+
+
+def _bus_of(facts: MachineFacts, device: UsbDeviceFacts) -> _Bus | None:
+    """The device's bus when its root hub is USB 2.0 ("1d6b:0002 Linux Foundation 2.0 root
+    hub", or lsusb -t's 480M root line): a USB 2.0 device runs at high speed there, on EHCI
+    (full-speed devices on its root ports go to the companions) as on xHCI."""
+    hubs = {
+        d.bus: d
+        for d in facts.usb_devices or []
+        if d.usb_id.startswith(ROOT_HUB_VENDOR + ":") and d.bus is not None
+    }
+    hub = hubs.get(device.bus) if device.bus is not None else None
+    if hub is None or device is hub:
+        return None
+    if _ROOT_HUB_SPEED.get(hub.usb_id[5:]) != "high" and hub.speed != "high":
+        return None
+    speeds = {n: _ROOT_HUB_SPEED.get(h.usb_id[5:], h.speed) for n, h in hubs.items()}
+    return _Bus(
+        hub.bus or 0,
+        sorted(n for n, s in speeds.items() if s == "full"),
+        sorted(n for n, s in speeds.items() if s == "super"),
+    )
+
+
+#: product id of a Linux root hub -> the speed of its bus
+_ROOT_HUB_SPEED = {"0001": "full", "0002": "high", "0003": "super"}
+
+
+def _speed_inferred(
+    ctx: _Context,
+    bus: _Bus,
+    controller_type: HostControllerType | None,
+    fields: dict[str, Any],
+) -> None:
+    """Say that the high-speed refusal is inferred from the bus, and what would change it."""
+    if controller_type is HostControllerType.EHCI:
+        evidence = "its host controller is EHCI"
+    elif controller_type is HostControllerType.XHCI:
+        evidence = "its host controller is xHCI"
+    elif bus.companions and not bus.usb3:
+        evidence = (
+            f"the USB 1.1 buses {_numbers(bus.companions)} are the companions of an EHCI "
+            "controller and the listing shows no USB 3 bus, so it is most likely EHCI"
+        )
+    elif bus.usb3:
+        evidence = (
+            f"the listing also shows USB 3 buses ({_numbers(bus.usb3)}), so it may be the "
+            "USB 2.0 side of an xHCI controller instead of EHCI"
+        )
+    else:
+        evidence = "the listing shows no other bus, so its controller type is not known"
+    ctx.add("usb_speed_inferred", None, bus=f"{bus.number:03d}", evidence=evidence, **fields)
+
+
+def _numbers(buses: list[int]) -> str:
+    return ", ".join(f"{n:03d}" for n in buses)
 
 
 def _without(

@@ -324,6 +324,8 @@ FINDING_FIELDS = frozenset(
         "logged_card",
         "logged_card_id",
         "logged_kind",
+        "bus",
+        "evidence",
     ]
 )
 
