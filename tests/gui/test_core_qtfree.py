@@ -21,7 +21,7 @@ from stagebox.core.hotplug import (
 from stagebox.core.journal import Journal
 from stagebox.core.model import Access, AlsaState, Card, DetectionResult, Kind
 from stagebox.core.paths import UserPaths
-from stagebox.core.tray_state import TrayModel, TrayState
+from stagebox.core.tray_state import STOPPED_ELSEWHERE, TrayModel, TrayState
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -209,6 +209,22 @@ def test_tray_model_runs_through_its_states() -> None:
     m.stop_requested()
     m.server_gone("JACK server has been closed")  # our own stop: not a failure
     assert m.state is TrayState.STOPPED
+
+
+def test_tray_model_follows_a_server_started_elsewhere() -> None:
+    m = TrayModel()
+    m.found_running(device="hw:USB", rate=48000, period=128, periods=2, latency_ms=5.3)
+    assert m.state is TrayState.RUNNING and m.can_stop  # `stagebox jack start`: Stagebox's
+    m.server_gone(None)  # stopped on request (`stagebox jack stop`): no failure
+    assert m.state is TrayState.STOPPED and m.message == STOPPED_ELSEWHERE
+    m.found_running(
+        device=None, rate=48000, period=128, periods=2, latency_ms=5.3, started_elsewhere="jackdbus"
+    )
+    assert m.running and not m.can_stop  # QjackCtl's server: the tray never stops it
+    m.server_gone("JACK server has been closed")
+    assert m.state is TrayState.FAILED
+    m.start_requested("hw:USB")
+    assert m.started_elsewhere == ""
 
 
 def test_start_failure_is_kept_with_its_reason() -> None:

@@ -228,3 +228,56 @@ def test_show_log_shows_the_jackd_log(tray, qtbot, jack_server_name) -> None:  #
     assert f"-n{jack_server_name}" in text and "jackdmp" in text
     app.stop()
     qtbot.waitUntil(lambda: app.model.state is TrayState.STOPPED, timeout=10_000)
+
+
+def test_a_server_started_and_stopped_from_the_command_line_is_followed(
+    tray, qtbot, run_cli, jack_server_name
+) -> None:  # type: ignore[no-untyped-def]
+    """`stagebox jack start` while the tray runs: the tray hears of it (inotify on the
+    records, no polling), shows it running and can stop it; `stagebox jack stop` from the
+    command line is a stop, not a failure."""
+    dummy_profile("Dummy", jack_server_name)
+    app = tray()
+    qtbot.waitUntil(lambda: not app._looking, timeout=10_000)
+    assert app.model.state is TrayState.STOPPED
+    options = ["--driver", "dummy", "--rate", "48000", "--period", "256", "--no-realtime"]
+    assert run_cli("jack", "start", *options, "--server-name", jack_server_name).code == 0
+    qtbot.waitUntil(lambda: app.model.state is TrayState.RUNNING, timeout=20_000)
+    assert "256 frames" in app.window.state_text.text()
+    assert app.stop_action.isEnabled() and not app.start_action.isEnabled()
+
+    assert run_cli("jack", "stop", "--server-name", jack_server_name).code == 0
+    qtbot.waitUntil(lambda: app.model.state is not TrayState.RUNNING, timeout=10_000)
+    assert app.model.state is TrayState.STOPPED, app.model.message
+    assert "stopped outside the tray" in app.window.state_text.text()
+    assert app.start_action.isEnabled()
+
+
+def test_a_server_running_before_the_tray_is_shown_and_someone_elses_is_never_stopped(
+    tray, qtbot, jack_server_name, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    """A jackd started by another program (QjackCtl, a script) before the tray: shown as
+    running, with Stop and Restart disabled, since Stagebox never stops what it did not start."""
+    from stagebox.core.jack.client import wait_until_ready
+
+    dummy_profile("Dummy", jack_server_name)
+    with open(tmp_path / "jackd.log", "w") as log:
+        jackd = subprocess.Popen(
+            ["jackd", "-n", jack_server_name, "-r", "-d", "dummy", "-r", "44100", "-p", "128"],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        assert wait_until_ready(jack_server_name, jackd, timeout=10) is not None
+        app = tray()
+        qtbot.waitUntil(lambda: app.model.state is TrayState.RUNNING, timeout=20_000)
+        text = app.window.state_text.text()
+        assert "44100 Hz" in text and "Started outside Stagebox (jackd)" in text
+        assert not app.stop_action.isEnabled() and not app.restart_action.isEnabled()
+        jackd.terminate()
+        qtbot.waitUntil(lambda: app.model.state is TrayState.STOPPED, timeout=10_000)
+    finally:
+        if jackd.poll() is None:
+            jackd.kill()
+        jackd.wait(5)

@@ -178,3 +178,28 @@ def test_a_hung_jackd_is_killed_and_cleaned_up(paths: UserPaths, server_name: st
     assert wait_dead(status.pid)  # type: ignore[arg-type]
     assert leftovers(server_name) == []  # its /dev/shm files are gone
     assert server_name not in [e.server_name for e in system.registered_servers()]
+
+
+@pytest.mark.parametrize(("sig", "stopped"), [(signal.SIGTERM, True), (signal.SIGKILL, False)])
+def test_why_it_ended_tells_a_stop_on_request_from_a_death(
+    controller: JackController, server_name: str, sig: signal.Signals, stopped: bool
+) -> None:
+    """A watcher that saw its server go away asks why: jackd's own 'caught signal 15' in
+    the log means someone stopped it (no alarm); a killed jackd says nothing and failed."""
+    controller.start(dummy(server_name))
+    record = controller.record(server_name)
+    assert record is not None
+    os.kill(record.pid, sig)
+    why = controller.why_it_ended(record, "JACK server has been closed")
+    assert not process_alive(record.pid)  # it waited for jackd to finish its log
+    assert why is None if stopped else why == "JACK server has been closed"
+    assert controller.why_it_ended(None, "closed") is None  # not ours: its owner stopped it
+
+
+def test_stopped_on_request_reads_jack2_and_jack1_words() -> None:
+    from stagebox.core.jack.explain import stopped_on_request
+
+    assert stopped_on_request("JACK server starting\nJack main caught signal 15\n")
+    assert stopped_on_request("jack main caught signal 2")  # jack1, ^C
+    assert not stopped_on_request("Jack main caught signal 11")  # a segfault is no request
+    assert not stopped_on_request("JACK server starting in non-realtime mode\n")

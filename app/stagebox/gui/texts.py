@@ -51,6 +51,12 @@ DETECT_NOTHING_NOTICED = QT_TRANSLATE_NOOP("Stagebox", "Nothing unusual.")
 DETECT_USE_ONBOARD = QT_TRANSLATE_NOOP(
     "Stagebox", "Use the built-in sound for JACK for now (higher latency, fewer inputs)"
 )
+DETECT_USE_UNCERTAIN = QT_TRANSLATE_NOOP(
+    "Stagebox",
+    "Use card {index} “{id}” for JACK for now: it may be the built-in sound or the HDMI output "
+    "(the scan cannot tell which; HDMI has no inputs)",
+)
+DETECT_WHY = QT_TRANSLATE_NOOP("Stagebox", "Why this one: {reason}")
 DETECT_FAILED = QT_TRANSLATE_NOOP("Stagebox", "Stagebox could not look at this machine: {reason}")
 CARD_LINE = QT_TRANSLATE_NOOP("Stagebox", "{model} — card {index} “{id}”, JACK device {device}")
 CARD_LINE_NO_DEVICE = QT_TRANSLATE_NOOP("Stagebox", "{model} — card {index} “{id}”")
@@ -63,6 +69,8 @@ KIND_WEBCAM = QT_TRANSLATE_NOOP("Stagebox", "webcam or headset")
 KIND_OTHER = QT_TRANSLATE_NOOP("Stagebox", "other")
 KIND_INTERFACE = QT_TRANSLATE_NOOP("Stagebox", "audio interface")
 OTHER_LINE = QT_TRANSLATE_NOOP("Stagebox", "{name} — {kind}")
+KIND_UNCERTAIN = QT_TRANSLATE_NOOP("Stagebox", "{kinds} (the scan cannot tell which)")
+KIND_OR = QT_TRANSLATE_NOOP("Stagebox", " or ")
 
 # -- page 2: fix ----------------------------------------------------------------------------
 FIX_TITLE = QT_TRANSLATE_NOOP("Stagebox", "What needs to change")
@@ -175,6 +183,10 @@ TRAY_STATE_XRUNS = QT_TRANSLATE_NOOP(
     "JACK is running on {device}, with {xruns} dropouts (xruns)\n{rate} Hz · {period} frames × {periods} · {latency:.1f} ms",
 )
 TRAY_STATE_FAILED = QT_TRANSLATE_NOOP("Stagebox", "JACK stopped unexpectedly: {reason}")
+TRAY_STARTED_ELSEWHERE = QT_TRANSLATE_NOOP(
+    "Stagebox", "Started outside Stagebox ({kind}): stop it where it was started."
+)
+TRAY_STOPPED_ELSEWHERE = QT_TRANSLATE_NOOP("Stagebox", "It was stopped outside the tray.")
 TRAY_NO_TRAY = QT_TRANSLATE_NOOP(
     "Stagebox",
     "Your desktop has no system tray, so Stagebox shows this small window instead.",

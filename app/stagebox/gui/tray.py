@@ -62,6 +62,8 @@ class TrayApp(QObject):
         self.remembered = ActiveProfile(paths)
         self.active: str | None = self.remembered.get()
         self.running_settings: Any = None
+        self.server_record: Any = None  # the record of the followed server, for why it ended
+        self._looking = False  # a look for a server started elsewhere is in flight
         self.starting: tuple[Any, Any] | None = None  # (settings, watch) of a start in flight
         self._controller = controller
         self.watch: Any = None
@@ -89,6 +91,8 @@ class TrayApp(QObject):
             self.watcher.settled.connect(self.hotplug_settled)
         self.reload_profiles()
         self.refresh()
+        self._follow_records()
+        self.look_for_server()
 
     # -- building ------------------------------------------------------------------------
     def _build_menu(self) -> None:
@@ -167,14 +171,17 @@ class TrayApp(QObject):
         def start() -> Any:
             status = controller.start(settings)
             watch.start()
-            return status
+            return status, controller.record(settings.server_name or None)
 
-        run_task(start, lambda status: self._started(status, settings, watch), self._start_failed)
+        run_task(
+            start, lambda result: self._started(*result, settings, watch), self._start_failed
+        )
 
-    def _started(self, status: Any, settings: Any, watch: Any) -> None:
+    def _started(self, status: Any, record: Any, settings: Any, watch: Any) -> None:
         self.starting = None
         self.watch = watch
         self.running_settings = settings
+        self.server_record = record
         self.model.started(
             rate=getattr(status, "rate", None) or watch.samplerate,
             period=getattr(status, "period", None) or watch.blocksize,
@@ -222,13 +229,80 @@ class TrayApp(QObject):
         self.refresh()
 
     def _server_gone(self, reason: str) -> None:
-        expected = self.model.state is TrayState.STOPPED
         self._close_watch()
-        self.model.server_gone(reason)
-        self.running_settings = None
+        record, controller = self.server_record, self.controller
+        if self.model.expects_end or record is None:
+            self._gone(None)  # our own stop, or its owner (QjackCtl, PipeWire...) stopped it
+            return
+        run_task(
+            lambda: controller.why_it_ended(record, reason),
+            self._gone,
+            lambda _exc: self._gone(reason),
+        )
+
+    def _gone(self, failure: str | None) -> None:
+        """The followed server has ended: stopped on request (None) or failed."""
+        expected = self.model.state is TrayState.STOPPED
+        self.model.server_gone(failure)
+        self.running_settings = self.server_record = None
         self.refresh()
         if not expected and self.model.state is TrayState.FAILED:
             self.notify(describe(self.model), warning=True)
+
+    # -- a server started elsewhere --------------------------------------------------------
+    def _follow_records(self) -> None:
+        """Hear of servers `stagebox jack start` or the wizard start or stop while the tray
+        runs: inotify on the records' folder, so nothing wakes up while nothing changes."""
+        from PySide6.QtCore import QFileSystemWatcher
+
+        folder = self.controller.record_path(None).parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        except OSError:
+            log.warning("cannot watch %s for JACK servers started elsewhere", folder)
+            return
+        self.records_watcher = QFileSystemWatcher([str(folder)], self)
+        self.records_watcher.directoryChanged.connect(lambda _path: self.look_for_server())
+
+    def look_for_server(self) -> None:
+        """Follow the active profile's server when something else started it."""
+        if self.active is None or self._looking or self.starting is not None:
+            return
+        if self.model.running or self.model.state is TrayState.STARTING:
+            return
+        name = self.profiles.get(self.active).settings.server_name or None
+        controller, watch = self.controller, self.signals.watch(name)
+
+        def look() -> Any:
+            status = controller.status(name)
+            if not status.running:
+                return None
+            watch.start()
+            return status, controller.record(name)
+
+        def done(found: Any = None) -> None:
+            self._looking = False
+            self._found(found, watch)
+
+        self._looking = True
+        run_task(look, done, lambda _exc: done(None))
+
+    def _found(self, found: Any, watch: Any) -> None:
+        if found is None or self.model.running or self.starting is not None:
+            watch.stop()  # nothing runs, or the tray started one meanwhile
+            return
+        status, record = found
+        settings = status.settings
+        self.watch, self.server_record, self.running_settings = watch, record, settings
+        self.model.found_running(
+            device=_device(settings) if settings is not None else None,
+            rate=status.rate,
+            period=status.period,
+            periods=status.periods or (settings.periods if settings else None),
+            latency_ms=status.latency_ms,
+            started_elsewhere="" if status.started_by_stagebox else status.server_kind or "?",
+        )
+        self.refresh()
 
     # -- hotplug -------------------------------------------------------------------------
     def hotplug_settled(self, batch: EventBatch) -> None:
@@ -358,8 +432,8 @@ class TrayApp(QObject):
         has_profile = self.active is not None
         self.state_action.setText(text.splitlines()[0])
         self.start_action.setEnabled(has_profile and state in (TrayState.STOPPED, TrayState.FAILED))
-        self.stop_action.setEnabled(self.model.running)
-        self.restart_action.setEnabled(has_profile and self.model.running)
+        self.stop_action.setEnabled(self.model.can_stop)
+        self.restart_action.setEnabled(has_profile and self.model.can_stop)
         self.profile_menu.setTitle(
             t(texts.TRAY_PRESET, name=self.active) if has_profile else t(texts.TRAY_NO_PRESET)
         )

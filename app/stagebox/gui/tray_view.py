@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from stagebox.core.tray_state import TrayModel, TrayState
+from stagebox.core.tray_state import STOPPED_ELSEWHERE, TrayModel, TrayState
 from stagebox.gui import texts
 from stagebox.gui.icons import icon
 from stagebox.gui.texts import t
@@ -44,8 +44,12 @@ def describe(model: TrayModel) -> str:
         TrayState.FAILED: texts.TRAY_STATE_FAILED,
     }[model.state]
     text = t(source, **values)
+    if model.running and model.started_elsewhere:
+        text += "\n" + t(texts.TRAY_STARTED_ELSEWHERE, kind=model.started_elsewhere)
     if model.message and model.state is TrayState.STOPPED:
-        text += "\n" + model.message
+        text += "\n" + (
+            t(texts.TRAY_STOPPED_ELSEWHERE) if model.message == STOPPED_ELSEWHERE else model.message
+        )
     return text
 
 

@@ -501,6 +501,23 @@ class JackController:
             time.sleep(0.01)
         return False
 
+    def why_it_ended(self, record: ServerRecord | None, reason: str) -> str | None:
+        """After a server went away under a watch: None when it was stopped on request
+        (`stagebox jack stop`, QjackCtl's Stop, a SIGTERM), else what went wrong (the log's
+        explanation, or ``reason`` from libjack). A server Stagebox did not start has no log
+        here, and its owner is taken to have stopped it."""
+        if record is None:
+            return None
+        from stagebox.core.jack.explain import BLOCKING, explain_log, stopped_on_request
+
+        # jackd writes its last words while it ends: read the log once it has
+        self._wait_gone(record.pid, _CHILDREN.pop(record.pid, None), KILL_TIMEOUT_S)
+        text = _read(Path(record.log_path))
+        if stopped_on_request(text):
+            return None
+        blocking = [e for e in explain_log(text) if e.severity == BLOCKING]
+        return blocking[0].message if blocking else reason
+
     # -- status --------------------------------------------------------------------------
     def status(self, server_name: str | None = None) -> JackStatus:
         """The state of server ``server_name``, however it was started."""

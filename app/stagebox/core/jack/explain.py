@@ -203,3 +203,14 @@ def _line_of(text: str, match: re.Match[str]) -> str:
     start = text.rfind("\n", 0, match.start()) + 1
     end = text.find("\n", match.end())
     return " ".join(text[start : end if end >= 0 else len(text)].split())
+
+
+#: jackd's words when a signal asked it to end: jack2 "Jack main caught signal 15", jack1
+#: "jack main caught signal 15" (SIGTERM: `stagebox jack stop`, QjackCtl, logout; SIGINT: ^C)
+_STOPPED_ON_REQUEST = re.compile(r"jack main caught signal (?:2|15)\b", re.IGNORECASE)
+
+
+def stopped_on_request(log_text: str) -> bool:
+    """Whether jackd's log shows that it ended because it was asked to (not a crash)."""
+    return _STOPPED_ON_REQUEST.search(log_text) is not None
+
