@@ -267,6 +267,32 @@ class FakeMachine:
         return device
 
     # -- ALSA -----------------------------------------------------------------------------
+    def usb_audio_card(
+        self,
+        controller: PciController,
+        index: int,
+        card_id: str,
+        *,
+        usb_id: str,
+        port: str,
+        shortname: str,
+        longname: str,
+        playback: bool = True,
+    ) -> None:
+        """A snd-usb-audio card with one "USB Audio" PCM on a high-speed device at ``port``;
+        ``longname`` is the text before snd-usb-audio's " at usb-<controller>-<port>"."""
+        device = self.usb_device(controller, usb_id=usb_id, port=port, product=shortname)
+        self.alsa_card(
+            index,
+            card_id,
+            "USB-Audio",
+            shortname,
+            f"{longname} at usb-{controller.slot}-{port}, high speed",
+            module="snd_usb_audio",
+            usb=device,
+            pcms=[Pcm(0, "USB Audio", playback, True)],
+        )
+
     def alsa_card(
         self,
         index: int,

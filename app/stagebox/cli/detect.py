@@ -115,10 +115,10 @@ def write_text(result: DetectionResult, out: TextIO, *, source: str) -> None:
         for finding in general:
             _write_finding(finding, out, indent="  ")
         out.write("\n")
-    interfaces = [c for c in result.interfaces() if c.jack_device]
-    if interfaces:
-        best = interfaces[0]
+    best = result.recommended_card()
+    if best is not None and result.recommended is not None:
         out.write(f"JACK should use: {best.jack_device}  (card {best.index}, {_name(best)})\n")
+        out.write(f"  why: {result.recommended.reason}\n")
 
 
 def _name(card: Card) -> str:

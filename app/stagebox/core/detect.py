@@ -14,9 +14,16 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from stagebox.core.facts import CardFacts, HostControllerType, MachineFacts, UsbDeviceFacts
+from stagebox.core.facts import (
+    CardFacts,
+    Direction,
+    HostControllerType,
+    MachineFacts,
+    UsbDeviceFacts,
+)
 from stagebox.core.knowledge import Family, KnowledgeBase, Match, load_knowledge
 from stagebox.core.model import (
+    KIND_WORDS,
     Access,
     AlsaState,
     Card,
@@ -26,20 +33,13 @@ from stagebox.core.model import (
     UsbAudioWithoutCard,
 )
 from stagebox.core.naming import pcm_name_for_model
+from stagebox.core.ranking import jack_order, recommend
 from stagebox.core.sysroot import SystemRoot
 
 #: USB vendor of root hubs ("Linux Foundation"): never a device of interest
 ROOT_HUB_VENDOR = "1d6b"
 UNREADABLE_PREFIX = "cannot read "  # as written by live.py
 _USB_DEVICE_IN_NAME = re.compile(r"USB Device 0x([0-9a-f]{1,4}):0x([0-9a-f]{1,4})", re.I)
-_KIND_WORDS = {
-    Kind.ONBOARD: "built-in sound",
-    Kind.HDMI: "HDMI/DisplayPort output",
-    Kind.MIDI_ONLY: "MIDI device",
-    Kind.WEBCAM_OR_HEADSET: "webcam/headset",
-    Kind.OTHER: "other sound device",
-    Kind.INTERFACE: "audio interface",
-}
 
 
 class _Fields(dict[str, object]):
@@ -292,7 +292,15 @@ def _classify(ctx: _Context, card: CardFacts, taken: set[str]) -> Card:
         usb_port_path=card.usb_port_path or (device.port_path if device else None),
         serial=card.serial or (device.serial if device else None),
         description=family.description if family else None,
+        kind_alternatives=list(family.kind_alternatives) if family else [],
+        capture_channels=_channels(card, Direction.CAPTURE),
+        playback_channels=_channels(card, Direction.PLAYBACK),
     )
+
+
+def _channels(card: CardFacts, direction: Direction) -> int | None:
+    counts = [n for s in card.streams if s.direction is direction for n in s.channels]
+    return max(counts) if counts else None
 
 
 # -- findings about one card -------------------------------------------------------------------
@@ -615,7 +623,7 @@ def _jack_log_findings(ctx: _Context, cards: list[Card]) -> None:
             lines[-1] = lines[-1].rstrip() + line
         elif line:
             lines.append(line)
-    usable = [c for c in cards if c.kind is Kind.INTERFACE and c.jack_device]
+    usable = [c for c in jack_order(ctx.kb, cards) if c.kind is Kind.INTERFACE]
     if not lines or not usable:
         return
     target = next((c for c in usable if c.access is Access.USB_STREAM), usable[0])
@@ -639,7 +647,7 @@ def _jack_log_findings(ctx: _Context, cards: list[Card]) -> None:
                 logged_device=device,
                 logged_card=card.index,
                 logged_card_id=card.id,
-                logged_kind=card.description or _KIND_WORDS[card.kind],
+                logged_kind=card.description or KIND_WORDS[card.kind],
                 **fields,
             )
 
@@ -660,19 +668,19 @@ def _machine_findings(ctx: _Context, cards: list[Card], missing: list[UsbAudioWi
     interfaces = [c for c in cards if c.kind is Kind.INTERFACE]
     if not interfaces and not missing and (facts.alsa_loaded or cards):
         present = ", ".join(
-            f"card {c.index} {c.id} ({c.description or _KIND_WORDS[c.kind]})" for c in cards
+            f"card {c.index} {c.id} ({c.description or KIND_WORDS[c.kind]})" for c in cards
         )
         ctx.add("no_external_interface", families=present or "no sound card at all")
-    usable = [c for c in interfaces if c.jack_device]
-    if usable:
+    best = recommend(ctx.kb, cards)
+    if best is not None:
         for card in cards:
             if card.kind is Kind.HDMI:
                 ctx.add(
                     "wrong_device_hint",
                     card.index,
                     card_id=card.id,
-                    interface=usable[0].jack_device,
-                    interface_card=usable[0].index,
+                    interface=best.jack_device,
+                    interface_card=best.card,
                 )
 
 
@@ -707,6 +715,8 @@ def detect_facts(facts: MachineFacts, kb: KnowledgeBase | None = None) -> Detect
         usb_audio_without_card=missing,
         findings=findings,
         source=facts.source,
+        recommended=recommend(ctx.kb, cards),
+        jack_order=[c.index for c in jack_order(ctx.kb, cards)],
     )
 
 

@@ -114,6 +114,11 @@ class Family:
     notes: list[str] = field(default_factory=list)
     # what the card is, in words, when the kind alone says it wrongly ("PCI sound card")
     description: str | None = None
+    # other kinds a card of this family may be: the input cannot tell which (HD-Audio Generic)
+    kind_alternatives: list[Kind] = field(default_factory=list)
+    # among cards of the same kind, how surely this family is a musician's main interface:
+    # the higher wins JACK's choice (a known recording-interface family over a generic one)
+    rank: int = 0
 
     def model_for(self, usb_id: str | None) -> str | None:
         return self.models.get(usb_id) if usb_id else None
@@ -253,6 +258,8 @@ _FAMILY_KEYS: dict[str, type] = {
     "model_from_name": bool,
     "notes": list,
     "description": str,
+    "kind_alternatives": list,
+    "rank": int,
 }
 _REQUIRED_FAMILY_KEYS = ("key", "title", "kind", "access", "sources")
 _MATCH_KEYS: dict[str, type] = {
@@ -457,8 +464,11 @@ def _parse_family(index: int, table: Any) -> Family:
         raise KnowledgeError(f"{where}: 'sources' must name where the facts come from")
     try:
         kind, access = Kind(table["kind"]), Access(table["access"])
+        alternatives = [Kind(k) for k in table.get("kind_alternatives", [])]
     except ValueError as exc:
         raise KnowledgeError(f"{where}: {exc}") from exc
+    if kind in alternatives:
+        raise KnowledgeError(f"{where}: kind_alternatives repeats its kind {kind.value!r}")
     models = {_usb_id(where, k): v for k, v in table.get("models", {}).items()}
     if not all(isinstance(v, str) for v in models.values()):
         raise KnowledgeError(f"{where}: model names must be strings")
@@ -492,6 +502,8 @@ def _parse_family(index: int, table: Any) -> Family:
         model_from_name=table.get("model_from_name", True),
         notes=_strings(where, "notes", table.get("notes", [])),
         description=table.get("description"),
+        kind_alternatives=alternatives,
+        rank=table.get("rank", 0),
     )
 
 

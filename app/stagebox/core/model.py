@@ -31,6 +31,17 @@ class Kind(StrEnum):
     OTHER = "other"
 
 
+#: A kind in a few words, inside sentences ("card 0 HDMI (HDMI/DisplayPort output)").
+KIND_WORDS = {
+    Kind.ONBOARD: "built-in sound",
+    Kind.HDMI: "HDMI/DisplayPort output",
+    Kind.MIDI_ONLY: "MIDI device",
+    Kind.WEBCAM_OR_HEADSET: "webcam/headset",
+    Kind.OTHER: "other sound device",
+    Kind.INTERFACE: "audio interface",
+}
+
+
 class Access(StrEnum):
     HW = "hw"  # an ordinary ALSA PCM: JACK opens hw:<card id>
     USB_STREAM = "usb_stream"  # snd-usb-us122l: only through the alsa-plugins usb_stream PCM
@@ -76,6 +87,30 @@ class Card:
     serial: str | None = None
     # what the card is in words when its kind says too little ("PCI sound card"); None: the kind
     description: str | None = None
+    # other kinds the card may be, the input cannot tell which (HD-Audio Generic: ["hdmi"]);
+    # empty: its kind is certain
+    kind_alternatives: list[Kind] = field(default_factory=list)
+    # most channels of one stream (snd-usb-audio's stream files); None: not shown
+    capture_channels: int | None = None
+    playback_channels: int | None = None
+
+    @property
+    def kind_certain(self) -> bool:
+        return not self.kind_alternatives
+
+
+def usable_for_jack(card: Card) -> bool:
+    """JACK can open the card for audio (a JACK device and an audio path)."""
+    return card.jack_device is not None and card.access is not Access.NONE
+
+
+@dataclass
+class Recommendation:
+    """The card JACK should use, and why, in one plain sentence (an audio interface only)."""
+
+    card: int
+    jack_device: str
+    reason: str
 
 
 @dataclass
@@ -109,6 +144,10 @@ class DetectionResult:
     usb_audio_without_card: list[UsbAudioWithoutCard] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     source: str = "live"  # extension: "live" | "capture"
+    # extensions: the interface JACK should use (None: no audio interface JACK can open), and
+    # every card JACK can open, best first (interfaces, built-in sound, then the rest)
+    recommended: Recommendation | None = None
+    jack_order: list[int] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         data = plain_dataclass(self)
@@ -133,6 +172,10 @@ class DetectionResult:
                 for f in data.get("findings", [])
             ],
             source=data.get("source", "live"),
+            recommended=Recommendation(**_known(Recommendation, data["recommended"]))
+            if data.get("recommended")
+            else None,
+            jack_order=[int(i) for i in data.get("jack_order", [])],
         )
 
     # Small queries the CLI, the wizard and the other features share.
@@ -140,7 +183,17 @@ class DetectionResult:
         return next((c for c in self.cards if c.index == index), None)
 
     def interfaces(self) -> list[Card]:
-        return [c for c in self.cards if c.kind is Kind.INTERFACE]
+        """The audio interfaces, the one JACK should use first (see ``jack_order``)."""
+        return [c for c in self.ranked() if c.kind is Kind.INTERFACE]
+
+    def ranked(self) -> list[Card]:
+        """Every card, those JACK can open best first (``jack_order``), then the others by
+        index."""
+        place = {index: n for n, index in enumerate(self.jack_order)}
+        return sorted(self.cards, key=lambda c: (place.get(c.index, len(place)), c.index))
+
+    def recommended_card(self) -> Card | None:
+        return self.card(self.recommended.card) if self.recommended else None
 
     def findings_for(self, card: int | None) -> list[Finding]:
         return [f for f in self.findings if f.card == card]
@@ -152,6 +205,7 @@ class DetectionResult:
 def _card(data: dict[str, Any]) -> Card:
     known = _known(Card, data)
     known["kind"] = Kind(known["kind"])
+    known["kind_alternatives"] = [Kind(k) for k in known.get("kind_alternatives", [])]
     known["access"] = Access(known["access"])
     return Card(**known)
 

@@ -10,7 +10,14 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from stagebox.core.model import Access, Card, DetectionResult, Finding, Kind, UsbAudioWithoutCard
+from stagebox.core.model import (
+    Card,
+    DetectionResult,
+    Finding,
+    Kind,
+    UsbAudioWithoutCard,
+    usable_for_jack,
+)
 
 if TYPE_CHECKING:  # the wizard's first window imports this module: keep it light
     from stagebox.core.facts import MachineFacts
@@ -29,7 +36,9 @@ class Overview:
 
     @property
     def fallbacks(self) -> list[Card]:
-        """Other cards JACK could still run on when the user asks for it (onboard sound)."""
+        """Other cards JACK could still run on when the user asks for it: built-in sound,
+        certain ones first (``others`` is in JACK's order), then a card that may be built-in
+        sound or HDMI (the scan cannot tell which)."""
         return [c for c in self.others if c.kind is Kind.ONBOARD and usable_for_jack(c)]
 
     @property
@@ -40,23 +49,24 @@ class Overview:
         return not usable and not self.cardless and bool(self.fallbacks)
 
 
-def usable_for_jack(card: Card) -> bool:
-    return card.jack_device is not None and card.access is not Access.NONE
-
-
 def overview(result: DetectionResult) -> Overview:
-    interfaces = [c for c in result.cards if c.kind is Kind.INTERFACE]
+    """The cards in JACK's order (``DetectionResult.jack_order``): the recommended interface
+    first, the same choice as ``stagebox detect`` and ``stagebox jack``."""
+    ranked = result.ranked()
     return Overview(
-        interfaces=interfaces,
+        interfaces=[c for c in ranked if c.kind is Kind.INTERFACE],
         cardless=list(result.usb_audio_without_card),
-        others=[c for c in result.cards if c.kind is not Kind.INTERFACE],
+        others=[c for c in ranked if c.kind is not Kind.INTERFACE],
         findings=list(result.findings),
     )
 
 
 def default_device(result: DetectionResult) -> Card | None:
-    """The interface to pre-select: the first one JACK can open."""
-    return next((c for c in overview(result).interfaces if usable_for_jack(c)), None)
+    """The interface to pre-select: the one detection recommends (else the first JACK can
+    open, for a result without a recommendation, e.g. read from an older JSON)."""
+    return result.recommended_card() or next(
+        (c for c in overview(result).interfaces if usable_for_jack(c)), None
+    )
 
 
 def display_name(card: Card) -> str:
