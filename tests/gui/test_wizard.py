@@ -325,3 +325,39 @@ def test_settings_from_jackdrc_and_qjackctl_are_offered(make_wizard, qtbot) -> N
     click(qtbot, buttons["Use QjackCtl preset “Studio”"])
     assert (w.settings.rate, w.settings.period, w.settings.periods) == (96000, 64, 3)
     assert w.settings.device == "hw:USB"
+
+
+# -- JACK's choice: the dedicated interface first, an uncertain kind said so -------------------
+def test_the_recommended_interface_is_listed_first_and_preselected(make_wizard, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    m = FakeMachine(tmp_path / "two-interfaces", kernel="6.1.0-13-amd64")
+    ehci = m.pci_controller("0000:00:1a.7", "ehci")
+    m.usb_audio_card(ehci, 0, "CODEC", usb_id="08bb:2902", port="1",
+                     shortname="USB Audio CODEC", longname="Burr-Brown from TI USB Audio CODEC")  # fmt: skip
+    m.usb_audio_card(ehci, 1, "USB", usb_id="1235:8211", port="2",
+                     shortname="Scarlett Solo USB", longname="Focusrite Scarlett Solo USB")  # fmt: skip
+    w = make_wizard(m.finish())
+    page = w.detect_page
+    assert w.device is not None and w.device.jack_device == "hw:USB"
+    assert "Scarlett" in page.interface_list.item(0).text()
+    assert page.why.isVisibleTo(page) and "known family" in page.why.text()
+
+
+def test_a_card_that_may_be_hdmi_is_not_offered_as_built_in_sound(make_wizard) -> None:  # type: ignore[no-untyped-def]
+    """A live machine always shows PCM names; a report read back (no PCM listing, no chip
+    names) can leave HD-Audio Generic undecided: the wizard says so."""
+    from stagebox.core.capture import parse_capture
+    from stagebox.core.detect import detect_facts
+    from stagebox.gui.wizard.window import Scan
+
+    paste = (
+        " 0 [Generic        ]: HDA-Intel - HD-Audio Generic\n"
+        "                      HD-Audio Generic at 0xfca00000 irq 156\n"
+    )
+    facts = parse_capture(paste)
+    w = make_wizard("onboard-only", scanner=lambda _root: Scan(facts, detect_facts(facts), []))
+    page = w.detect_page
+    assert page.use_onboard.isVisibleTo(page)
+    assert "cannot tell which" in page.use_onboard.text()
+    assert "built-in sound or HDMI" in visible_text(page)
+    page.use_onboard.setChecked(True)
+    assert w.device is not None and w.device.id == "Generic"

@@ -46,6 +46,14 @@ def _flow() -> ModuleType:
     return wizard_flow
 
 
+def kind_text(card: Card) -> str:
+    """The card's kind in words; a kind the scan cannot be sure of says so."""
+    kinds = [t(KIND_TEXT[k]) for k in [card.kind, *card.kind_alternatives]]
+    if len(kinds) == 1:
+        return kinds[0]
+    return t(texts.KIND_UNCERTAIN, kinds=t(texts.KIND_OR).join(kinds))
+
+
 def card_line(card: Card) -> str:
     model = _flow().display_name(card) or t(texts.UNKNOWN_MODEL)
     if card.jack_device:
@@ -68,11 +76,13 @@ class DetectPage(Page):
 
         self.interfaces_heading = heading(t(texts.DETECT_INTERFACES))
         self.interfaces = QVBoxLayout()  # the list is made with the first result (startup)
+        self.why = wrapped("")  # why the pre-selected interface is JACK's choice
         self.no_interface = wrapped(t(texts.DETECT_NO_INTERFACE))
         self.use_onboard = QCheckBox(t(texts.DETECT_USE_ONBOARD))
         self.use_onboard.toggled.connect(self._onboard_toggled)
         self.body.addWidget(self.interfaces_heading)
         self.body.addLayout(self.interfaces)
+        self.body.addWidget(self.why)
         self.body.addWidget(self.no_interface)
         self.dynamic = QVBoxLayout()  # rebuilt on every scan: cardless, others, findings
         self.body.addLayout(self.dynamic)
@@ -94,6 +104,7 @@ class DetectPage(Page):
         if self._list is not None:
             self._list.setVisible(not busy)
         self.no_interface.setVisible(False)
+        self.why.setVisible(False)
         self.use_onboard.setVisible(False)
         if busy:
             clear_layout(self.dynamic)
@@ -110,6 +121,16 @@ class DetectPage(Page):
         self._fill_interfaces(view.interfaces)
         self.no_interface.setVisible(not view.interfaces and not view.cardless)
         self.use_onboard.setVisible(view.offer_fallback)
+        if view.offer_fallback and not view.fallbacks[0].kind_certain:
+            fallback = view.fallbacks[0]
+            self.use_onboard.setText(
+                t(texts.DETECT_USE_UNCERTAIN, index=fallback.index, id=fallback.id)
+            )
+        else:
+            self.use_onboard.setText(t(texts.DETECT_USE_ONBOARD))
+        if result.recommended is not None:
+            self.why.setText(t(texts.DETECT_WHY, reason=result.recommended.reason))
+        self.why.setVisible(result.recommended is not None)
         if view.cardless:
             self.dynamic.addWidget(heading(t(texts.DETECT_CARDLESS)))
             for device in view.cardless:
@@ -127,7 +148,7 @@ class DetectPage(Page):
             self.dynamic.addWidget(heading(t(texts.DETECT_OTHERS)))
             for card in view.others:
                 name = _flow().display_name(card)
-                line = t(texts.OTHER_LINE, name=name, kind=t(KIND_TEXT[card.kind]))
+                line = t(texts.OTHER_LINE, name=name, kind=kind_text(card))
                 self.dynamic.addWidget(wrapped(f"• {line}"))
         self.dynamic.addWidget(heading(t(texts.DETECT_FINDINGS)))
         if not view.findings:
