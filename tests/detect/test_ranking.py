@@ -148,6 +148,13 @@ def test_built_in_sound_of_certain_kind_before_an_uncertain_one_in_the_wizard() 
     only_generic = _result(text.split(" 2 [XFi")[0])
     (fallback,) = wizard_flow.overview(only_generic).fallbacks
     assert fallback.index == 0 and not fallback.kind_certain
+    # `stagebox jack` without an interface falls back to the same card as the wizard
+    from stagebox.cli.jack import _main_interface
+
+    chosen = _main_interface(result)
+    assert chosen is not None and chosen.index == 2
+    fallback_card = _main_interface(only_generic)
+    assert fallback_card is not None and fallback_card.index == 0
 
 
 def test_live_tree_the_interface_not_the_lower_numbered_webcam(tmp_path: Path) -> None:

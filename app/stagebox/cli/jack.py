@@ -363,12 +363,13 @@ def _detect(ctx: Context) -> DetectionResult | None:
 
 
 def _main_interface(result: DetectionResult) -> Card | None:
-    """The audio interface to use; the onboard sound when there is no interface."""
+    """The audio interface to use, else the built-in sound: the first of ``detect``'s ranking
+    (the one the wizard proposes too), so a certain built-in card beats an HD-Audio Generic
+    that may be HDMI."""
     from stagebox.core.model import Kind
 
-    usable = [c for c in result.interfaces() if c.jack_device]
-    usable += [c for c in result.cards if c.kind is Kind.ONBOARD and c.jack_device]
-    return usable[0] if usable else None
+    usable = (Kind.INTERFACE, Kind.ONBOARD)
+    return next((c for c in result.ranked() if c.kind in usable and c.jack_device), None)
 
 
 def _card_for(settings: JackSettings, ctx: Context) -> Card | None:
