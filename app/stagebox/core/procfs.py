@@ -40,6 +40,17 @@ _SPEED_WORDS = {
     "superspeed plus": "super_plus",
     "superspeed+": "super_plus",
 }
+#: The kernel keeps 79 characters of a longname (``char longname[80]``): a cut one may end
+#: inside its speed word (", full" of "full speed").
+LONGNAME_MAX = 79
+
+
+def _cut_speed(speed: str, longname: str) -> str | None:
+    """The speed a longname cut at the kernel's limit still shows, when only one fits."""
+    if len(longname) != LONGNAME_MAX or len(speed) < 3:
+        return None
+    fits = {value for word, value in _SPEED_WORDS.items() if word.startswith(speed)}
+    return fits.pop() if len(fits) == 1 else None
 
 
 def normalize_usb_id(vendor: str, product: str) -> str | None:
@@ -97,7 +108,7 @@ def apply_longname(card: CardFacts, longname: str) -> None:
         if rest.startswith(","):
             card.usb_bus_path = f"usb-{controller}-{m.group(3)}"
             speed = rest[1:].strip().lower()
-            card.usb_speed = _SPEED_WORDS.get(speed)
+            card.usb_speed = _SPEED_WORDS.get(speed) or _cut_speed(speed, longname.rstrip())
 
 
 def looks_like_longname(line: str, card: CardFacts) -> bool:

@@ -30,6 +30,12 @@ _BBCODE = re.compile(
     r"|(?:CODE|QUOTE|HTML|PHP|NOPARSE|INDENT|LEFT|CENTER|RIGHT))\]",
     re.IGNORECASE,
 )
+# Bare opening tags of bold/italic/underline ("[I]>> cat /proc/asound/cards"); not before a
+# colon, so a squeezed card id "0 [I]: ..." stays.
+_BBCODE_OPEN = re.compile(r"\[(?:B|I|U|S)\](?!\s*:)", re.IGNORECASE)
+# A whole line in markdown bold ("** 1 [USB ]: USB-Audio - Scarlett 6i6 USB**"); aplay's
+# "**** List of PLAYBACK Hardware Devices ****" is not one.
+_MD_BOLD_LINE = re.compile(r"^\*\*(?=[^*])(?P<inner>.*[^*])\*\*\s*$")
 _ALSA_INFO_TITLE = re.compile(r"^!!\s*(?P<title>[^#\-\s].*)$")
 _ALSA_INFO_RULE = re.compile(r"^!!\s*[#\-]")
 
@@ -141,8 +147,10 @@ def clean_lines(text: str) -> list[str]:
     lines = strip_capture_header(text.split("\n"))
     cleaned = []
     for raw in lines:
+        raw = _BBCODE_OPEN.sub("", _BBCODE.sub("", raw)) if "[" in raw else raw
         raw = _QUOTE.sub("", raw) if raw.lstrip().startswith(">") else raw
-        raw = _BBCODE.sub("", raw) if "[" in raw else raw
+        bold = _MD_BOLD_LINE.match(raw) if raw.startswith("**") else None
+        raw = bold.group("inner") if bold else raw
         for line in unflatten(raw) if is_flattened(raw) else split_joined(raw):
             if _COLLAPSE.match(line):
                 continue
