@@ -361,3 +361,156 @@ def test_generic_hda_is_hdmi_only_with_evidence(detect_json) -> None:
     generic = _card(detect_json(capture_path("15")), 2)
     assert (generic["kind"], generic["family"]) == ("onboard", "hda_generic_unknown")
     assert "does not show which" in generic["description"]
+
+
+# -- round 3: more real pastes -------------------------------------------------------------------
+
+
+def test_11_scarlett_lines_in_markdown_bold(detect_json) -> None:
+    data = detect_json(forum_path("11"))
+    assert _cards(data) == [(0, "PCH", "onboard"), (1, "USB", "interface")]
+    scarlett = _card(data, 1)
+    assert (scarlett["family"], scarlett["usb_id"], scarlett["usb_speed"]) == (
+        "focusrite",
+        "1235:8012",  # "**Bus 002 Device 004: ID 1235:8012 ...**" and usb-devices' P: line
+        "high",
+    )
+    assert scarlett["controller"] == "0000:00:1d.0"
+    assert data["recommended"]["jack_device"] == "hw:USB"
+
+
+def test_aplay_star_rules_are_not_markdown_bold() -> None:
+    text = (
+        "**** List of PLAYBACK Hardware Devices ****\n"
+        "card 1: USB [Scarlett 6i6 USB], device 0: USB Audio [USB Audio]\n"
+        "  Subdevices: 1/1\n"
+    )
+    (card,) = parse_capture(text).cards
+    assert (card.index, card.id, [p.device for p in card.pcms or []]) == (1, "USB", [0])
+
+
+def test_12_hdspm_madi_with_card_id_default_beside_a_midisport(detect_json) -> None:
+    data = detect_json(forum_path("12"))
+    assert _cards(data) == [(0, "default", "interface"), (1, "M8x8", "midi_only")]
+    madi = _card(data, 0)
+    assert (madi["driver"], madi["family"], madi["jack_device"]) == (
+        "HDSPM",
+        "rme_hdspm",
+        "hw:default",
+    )
+    assert (madi["playback"], madi["capture"]) == (True, True)  # pcmC0D0p, pcmC0D0c
+    assert _card(data, 1)["jack_device"] is None
+    assert data["recommended"]["card"] == 0
+
+
+def test_13_usx2y_with_squeezed_brackets_and_no_leading_spaces(detect_json) -> None:
+    data = detect_json(forum_path("13"))
+    assert [(c["index"], c["id"], c["driver"]) for c in data["cards"]] == [
+        (0, "IXP", "ATIIXP"),
+        (1, "USX2Y", "USB US-X2Y"),
+    ]
+    tascam = _card(data, 1)
+    assert (tascam["family"], tascam["usb_id"], tascam["access"]) == ("usx2y", "1604:8007", "hw")
+    assert tascam["longname"] == "TASCAM US-X2Y (1604:8007 if 0 at 001/006)"
+
+
+def test_14_edirol_pcr_is_a_midi_keyboard_among_five_cards(detect_json) -> None:
+    data = detect_json(forum_path("14"))
+    assert _cards(data) == [
+        (0, "M2496", "interface"),
+        (1, "SB", "onboard"),
+        (2, "PCR", "midi_only"),  # 0582:0033 is QUIRK_MIDI_FIXED_ENDPOINT only
+        (3, "NVidia", "hdmi"),
+        (4, "USX2Y", "interface"),
+    ]
+    assert _card(data, 2)["usb_speed"] == "full" and _card(data, 2)["jack_device"] is None
+    assert _card(data, 0)["family"] == "pro_pci_card"
+    assert data["recommended"]["jack_device"] == "hw:M2496"
+    assert "midi_only" in _codes(data, 2)
+
+
+def test_15_midi_interface_and_a_longname_cut_at_the_kernel_limit(detect_json) -> None:
+    data = detect_json(forum_path("15"))
+    assert _cards(data) == [
+        (0, "M1010LT", "interface"),
+        (1, "Interface", "midi_only"),  # "EV-10 USB MIDI Interface"
+        (2, "Audigy2", "onboard"),
+        (3, "Live", "onboard"),
+    ]
+    ev10 = _card(data, 1)
+    # "... at usb-0000:00:04.0-1, full": 79 characters, the kernel's longname limit
+    assert (ev10["usb_speed"], ev10["controller"]) == ("full", "0000:00:04.0")
+    assert {_card(data, i)["description"] for i in (2, 3)} == {"PCI sound card"}
+    assert data["recommended"]["jack_device"] == "hw:M1010LT"
+
+
+def test_a_cut_speed_word_is_read_only_at_the_kernel_limit() -> None:
+    from stagebox.core.procfs import parse_cards
+
+    head = " 1 [X              ]: USB-Audio - X\n"
+    cut = "Some Vendor Name Ltd. Some Long Product Name Here!! at usb-0000:00:04.0-1, high"
+    assert len(cut) == 79
+    assert parse_cards(head + "                      " + cut + "\n")[0].usb_speed == "high"
+    short = "Vendor X at usb-0000:00:04.0-1, high"  # not cut by the kernel: not a speed
+    assert parse_cards(head + "                      " + short + "\n")[0].usb_speed is None
+
+
+def test_16_delta_44_in_bbcode_italics_held_open(detect_json) -> None:
+    data = detect_json(forum_path("16"))
+    assert [(c["index"], c["id"], c["module"], c["kind"]) for c in data["cards"]] == [
+        (0, "M44", "snd_ice1712", "interface")
+    ]
+    assert data["kernel"] == "2.6.32-21-generic"
+    assert "device_busy" in _codes(data, 0) or any(
+        "Subdevices: 0/" in f["message"] for f in data["findings"] if f["card"] == 0
+    )
+    assert data["recommended"]["jack_device"] == "hw:M44"
+
+
+def test_17_german_listings_with_stray_fences(detect_json) -> None:
+    data = detect_json(forum_path("17"))
+    assert _cards(data) == [
+        (0, "Generic", "onboard"),
+        (1, "NVidia", "hdmi"),
+        (2, "CMI8738", "onboard"),
+    ]
+    generic, nvidia, cmi = (_card(data, i) for i in (0, 1, 2))
+    assert generic["family"] == "onboard"  # ALC887-VD Analog: AMD chipset sound, not HDMI
+    assert (generic["playback"], generic["capture"]) == (True, True)
+    assert (nvidia["playback"], nvidia["capture"]) == (True, False)
+    assert (cmi["module"], cmi["description"]) == ("snd_cmipci", "PCI sound card")
+    assert "no_external_interface" in _codes(data, None)
+
+
+def test_18_no_card_but_the_ice1712_driver_is_loaded(detect_json) -> None:
+    data = detect_json(forum_path("18"))
+    assert data["cards"] == [] and data["alsa"] == "loaded"
+    assert data["kernel"] == "2.6.36-020636-generic"
+    codes = [f["code"] for f in data["findings"]]
+    assert codes[:2] == ["driver_loaded_without_card", "no_sound_card"]
+    loaded = _finding(data, "driver_loaded_without_card")
+    assert "snd_ice1712" in loaded["message"]
+    assert "sudo modprobe -r snd-ice1712 && sudo modprobe snd-ice1712" in loaded["fix"]
+    assert "no_external_interface" not in codes  # not "only no sound card at all"
+
+
+def test_19_ua4fx_inside_indent_tags(detect_json) -> None:
+    data = detect_json(forum_path("19"))
+    assert _cards(data) == [(0, "Intel", "onboard"), (1, "UA4FX", "interface")]
+    ua = _card(data, 1)
+    assert (ua["family"], ua["usb_speed"], ua["controller"]) == (
+        "edirol_ua_advanced",
+        "full",
+        "0000:00:1d.0",
+    )
+    assert data["recommended"]["jack_device"] == "hw:UA4FX"
+
+
+def test_20_a_kernel_log_without_card_list_names_the_interface(detect_json) -> None:
+    data = detect_json(forum_path("20"))
+    assert data["cards"] == [] and data["alsa"] == "unknown"
+    assert data["usb_audio_without_card"] == []  # whether it has a card is not shown
+    shown = _finding(data, "interface_card_not_shown")
+    assert shown["usb_id"] == "1397:0507"
+    assert "Behringer UMC202HD" in shown["message"]
+    assert "USB 2.0 high speed, on xhci_hcd" in shown["message"]

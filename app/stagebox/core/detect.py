@@ -24,6 +24,7 @@ from stagebox.core.facts import (
 from stagebox.core.knowledge import Family, KnowledgeBase, Match, load_knowledge
 from stagebox.core.model import (
     KIND_WORDS,
+    USB_SPEED_TEXT,
     Access,
     AlsaState,
     Card,
@@ -436,7 +437,10 @@ def _usb_without_card(ctx: _Context, cards: list[Card]) -> list[UsbAudioWithoutC
             for code in family.findings:
                 ctx.add(code, None, usb_id=device.usb_id, model=family.models.get(device.usb_id))
             continue
-        if not cards_known or family.kind is not Kind.INTERFACE:
+        if family.kind is not Kind.INTERFACE:
+            continue
+        if not cards_known:
+            _card_not_shown(ctx, family, device)
             continue
         if _has_card(ctx, device, family, cards):
             continue
@@ -444,6 +448,18 @@ def _usb_without_card(ctx: _Context, cards: list[Card]) -> list[UsbAudioWithoutC
         if entry is not None:
             missing.append(entry)
     return missing
+
+
+def _card_not_shown(ctx: _Context, family: Family, device: UsbDeviceFacts) -> None:
+    """A known interface in a paste without card list (a kernel log, lsusb alone)."""
+    model = family.models.get(device.usb_id)
+    if model is None:
+        return  # a vendor-wide rule only: we cannot tell it is an audio device
+    parts = [USB_SPEED_TEXT[device.speed]] if device.speed in USB_SPEED_TEXT else []
+    if device.hcd or device.controller:
+        parts.append(f"on {device.controller or device.hcd}")
+    where = f" ({', '.join(parts)})" if parts else ""
+    ctx.add("interface_card_not_shown", None, usb_id=device.usb_id, model=model, where=where)
 
 
 def _explain_missing(
@@ -666,11 +682,14 @@ def _machine_findings(ctx: _Context, cards: list[Card], missing: list[UsbAudioWi
         ctx.add("alsa_not_loaded")
         return
     interfaces = [c for c in cards if c.kind is Kind.INTERFACE]
-    if not interfaces and not missing and (facts.alsa_loaded or cards):
+    if not cards and facts.alsa_loaded:
+        _drivers_without_card(ctx)  # the specific reason first
+        ctx.add("no_sound_card")
+    elif not interfaces and not missing and cards:
         present = ", ".join(
             f"card {c.index} {c.id} ({c.description or KIND_WORDS[c.kind]})" for c in cards
         )
-        ctx.add("no_external_interface", families=present or "no sound card at all")
+        ctx.add("no_external_interface", families=present)
     best = recommend(ctx.kb, cards)
     if best is not None:
         for card in cards:
@@ -682,6 +701,23 @@ def _machine_findings(ctx: _Context, cards: list[Card], missing: list[UsbAudioWi
                     interface=best.jack_device,
                     interface_card=best.card,
                 )
+
+
+def _drivers_without_card(ctx: _Context) -> None:
+    """No card, yet the driver of a known interface family is loaded (lsmod, alsa-info's
+    "All Loaded Modules"): the hardware is there but its driver did not set it up."""
+    for module in ctx.facts.modules or []:
+        family = ctx.kb.family_of_module(module)
+        if family is not None and family.kind is Kind.INTERFACE:
+            dashed = _dashed(module)
+            grep = module.removeprefix("snd_")
+            ctx.add(
+                "driver_loaded_without_card",
+                module=module,
+                family_title=family.title,
+                dashed=dashed,
+                grep=grep,
+            )
 
 
 # -- entry points ------------------------------------------------------------------------------

@@ -187,6 +187,11 @@ class KnowledgeBase:
                     return family
         return None
 
+    def family_of_module(self, module: str) -> Family | None:
+        """The first family one of whose match tables names this kernel module."""
+        module = module.replace("-", "_")
+        return next((f for f in self.families for m in f.matches if module in m.modules), None)
+
     def finding(self, code: str) -> FindingText:
         return self.finding_texts[code]
 
@@ -333,6 +338,10 @@ FINDING_FIELDS = frozenset(
         "logged_kind",
         "bus",
         "evidence",
+        "family_title",
+        "dashed",
+        "grep",
+        "where",
     ]
 )
 
