@@ -231,7 +231,7 @@ def test_show_log_shows_the_jackd_log(tray, qtbot, jack_server_name) -> None:  #
 
 
 def test_a_server_started_and_stopped_from_the_command_line_is_followed(
-    tray, qtbot, run_cli, jack_server_name
+    tray, qtbot, jack_server_name
 ) -> None:  # type: ignore[no-untyped-def]
     """`stagebox jack start` while the tray runs: the tray hears of it (inotify on the
     records, no polling), shows it running and can stop it; `stagebox jack stop` from the
@@ -240,13 +240,16 @@ def test_a_server_started_and_stopped_from_the_command_line_is_followed(
     app = tray()
     qtbot.waitUntil(lambda: not app._looking, timeout=10_000)
     assert app.model.state is TrayState.STOPPED
+    jack = [sys.executable, "-m", "stagebox", "jack"]
     options = ["--driver", "dummy", "--rate", "48000", "--period", "256", "--no-realtime"]
-    assert run_cli("jack", "start", *options, "--server-name", jack_server_name).code == 0
+    # its own process, so the tray sees the record appear before jackd answers
+    cli = subprocess.Popen([*jack, "start", *options, "--server-name", jack_server_name])
     qtbot.waitUntil(lambda: app.model.state is TrayState.RUNNING, timeout=20_000)
+    assert cli.wait(20) == 0
     assert "256 frames" in app.window.state_text.text()
     assert app.stop_action.isEnabled() and not app.start_action.isEnabled()
 
-    assert run_cli("jack", "stop", "--server-name", jack_server_name).code == 0
+    assert subprocess.run([*jack, "stop", "--server-name", jack_server_name]).returncode == 0
     qtbot.waitUntil(lambda: app.model.state is not TrayState.RUNNING, timeout=10_000)
     assert app.model.state is TrayState.STOPPED, app.model.message
     assert "stopped outside the tray" in app.window.state_text.text()

@@ -274,7 +274,7 @@ class TrayApp(QObject):
         controller, watch = self.controller, self.signals.watch(name)
 
         def look() -> Any:
-            status = controller.status(name)
+            status = controller.status_when_ready(name)  # a CLI start may be under way
             if not status.running:
                 return None
             watch.start()

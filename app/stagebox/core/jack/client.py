@@ -7,19 +7,24 @@ is worth asking. libjack is told never to auto-start a server (``no_start_server
 
 from __future__ import annotations
 
-import subprocess
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Any, Protocol
 
 from stagebox.core.errors import StageboxError
 from stagebox.core.jack import system
 
 PROBE_NAME = "stagebox-probe"
 POLL_SECONDS = 0.005
+
+
+class Polled(Protocol):
+    """A process whose end can be asked for: ``poll()`` is None while it runs."""
+
+    def poll(self) -> int | None: ...
 
 
 @dataclass(frozen=True)
@@ -122,7 +127,7 @@ def query(server_name: str | None) -> ServerFacts | None:
 
 def wait_until_ready(
     server_name: str | None,
-    proc: subprocess.Popen[Any] | None = None,
+    proc: Polled | None = None,
     *,
     timeout: float = 10.0,
     socket_first: bool = True,
