@@ -203,3 +203,14 @@ def test_stopped_on_request_reads_jack2_and_jack1_words() -> None:
     assert stopped_on_request("jack main caught signal 2")  # jack1, ^C
     assert not stopped_on_request("Jack main caught signal 11")  # a segfault is no request
     assert not stopped_on_request("JACK server starting in non-realtime mode\n")
+
+
+def test_only_real_jack_servers_are_followed_not_pipewires_emulation() -> None:
+    from stagebox.core.jack.control import JackStatus
+
+    def status(state: str, kind: str) -> JackStatus:
+        return JackStatus(state=state, server_name="default", server_kind=kind)
+
+    assert status("running", "jackd").followable and status("running", "jackdbus").followable
+    assert not status("running", "pipewire").followable
+    assert not status("stopped", "jackd").followable

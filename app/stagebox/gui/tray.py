@@ -275,7 +275,7 @@ class TrayApp(QObject):
 
         def look() -> Any:
             status = controller.status_when_ready(name)  # a CLI start may be under way
-            if not status.running:
+            if not status.followable:
                 return None
             watch.start()
             return status, controller.record(name)

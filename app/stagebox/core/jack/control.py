@@ -73,6 +73,13 @@ class JackStatus:
     def running(self) -> bool:
         return self.state == "running"
 
+    @property
+    def followable(self) -> bool:
+        """A JACK server the tray can show and follow. PipeWire's JACK "runs" as long as
+        PipeWire does: following it would hide Start, whose pre-flight explains what to do
+        about the pipewire-jack library."""
+        return self.running and self.server_kind != "pipewire"
+
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["settings"] = self.settings.to_dict() if self.settings else None
