@@ -606,3 +606,76 @@ def test_aplay_capital_l_hw_names_give_playback_devices_without_aplay_l() -> Non
     assert any(note.startswith("no arecord -l listing") for note in facts.notes)
     assert any(note.startswith("no aplay -l listing") for note in facts.notes)
     assert sorted(facts.unlisted_pcm_directions) == ["capture", "playback"]
+
+
+def _body(name: str) -> list[str]:
+    text = capture_path(name).read_text(encoding="utf-8")
+    return text.split("\n---\n", 1)[1].splitlines()
+
+
+def _numbered(lines: list[str], style: str) -> str:
+    width = len(str(len(lines)))
+    shapes = {
+        "cat -n": lambda n, line: f"{n:6d}\t{line}",
+        "pastebin": lambda n, line: f"{n:>{width}}  {line}",
+        "dotted": lambda n, line: f"{n}. {line}" if line else f"{n}.",
+        "zero-padded colon": lambda n, line: f"{n:0{width}d}: {line}",
+    }
+    return "\n".join(shapes[style](n, line) for n, line in enumerate(lines, 1)) + "\n"
+
+
+def _summary(facts: MachineFacts) -> list[tuple[object, ...]]:
+    return [
+        (c.index, c.id, c.driver, c.module, c.usb_id, c.usb_speed, c.longname)
+        for c in facts.cards
+    ]
+
+
+def test_line_numbers_of_a_pastebin_or_cat_n_are_removed() -> None:
+    for name in (
+        "01",
+        "02",
+        "07",
+        "22",
+    ):
+        lines = _body(name)
+        plain = parse_capture("\n".join(lines) + "\n")
+        assert plain.cards, name
+        for style in ("cat -n", "pastebin", "dotted", "zero-padded colon"):
+            facts = parse_capture(_numbered(lines, style))
+            assert _summary(facts) == _summary(plain), (name, style)
+            assert facts.usb_devices == plain.usb_devices, (name, style)
+
+
+def test_line_numbers_after_a_line_of_prose_are_removed() -> None:
+    lines = _body("05")
+    text = "Here is my output, copied from pastebin:\n\n" + _numbered(lines, "dotted")
+    assert [(c.index, c.id) for c in parse_capture(text).cards] == [
+        (0, "Intel"),
+        (1, "U0x46d0x804"),
+        (2, "US122L"),
+    ]
+
+
+def test_listings_that_start_with_numbers_are_not_line_numbers() -> None:
+    from stagebox.core.capture.numbered import strip_line_numbers
+
+    devices = [
+        "  1:        : sequencer",
+        "  2: [ 0- 3]: digital audio playback",
+        "  3: [ 0- 0]: digital audio playback",
+        "  4: [ 0- 0]: digital audio capture",
+        "  5: [ 0- 0]: hardware dependent",
+        "  6: [ 0]   : control",
+        " 33:        : timer",
+    ]
+    assert strip_line_numbers(devices) == devices
+    cards = CARDS.splitlines() + [
+        " 2 [Live           ]: EMU10K1 - SB Live! Value [CT4832]",
+        "                      SB Live! Value [CT4832] (rev.8) at 0xe800, irq 11",
+        " 3 [UA25EX         ]: USB-Audio - UA-25EX",
+        "                      EDIROL UA-25EX at usb-0000:00:1d.0-2, full speed",
+    ]
+    assert strip_line_numbers(cards) == cards
+    three = ["1. first", "2. second", "3. third"]  # too few lines to be sure
+    assert strip_line_numbers(three) == three

@@ -7,7 +7,8 @@ names a command ("'arecord -l' doesn't either:"). The block's ``title`` is that 
 format parsers use it only as a hint, the lines themselves decide the format.
 
 Before splitting, the copy noise is removed: capture-file headers, mail quoting (``> ``,
-``>> ``), markdown fences, alsa-info collapse markers, non-breaking spaces and CRs.
+``>> ``), line numbers of a pastebin or ``cat -n``, markdown fences, alsa-info collapse
+markers, non-breaking spaces and CRs.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 
 from stagebox.core.capture.flattened import is_flattened, split_joined, unflatten
+from stagebox.core.capture.numbered import strip_line_numbers
 
 _HEADER_KEYS = ("source:", "device:", "kind:")
 _QUOTE = re.compile(r"^(?:[ \t]*>)+[ \t]?")
@@ -144,7 +146,7 @@ def strip_capture_header(lines: list[str]) -> list[str]:
 def clean_lines(text: str) -> list[str]:
     """The paste without copy noise (quoting, fences stay as markers for :func:`split_blocks`)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\xa0", " ").replace("\ufeff", "")
-    lines = strip_capture_header(text.split("\n"))
+    lines = strip_line_numbers(strip_capture_header(text.split("\n")))
     cleaned = []
     for raw in lines:
         raw = _BBCODE_OPEN.sub("", _BBCODE.sub("", raw)) if "[" in raw else raw
