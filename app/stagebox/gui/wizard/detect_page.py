@@ -187,10 +187,10 @@ class DetectPage(Page):
             if chosen is not None and card.index == chosen.index:
                 self.interface_list.setCurrentItem(item)
         self.interface_list.blockSignals(False)
+        # exactly as tall as its rows (no empty strip under a single interface)
         rows = max(len(cards), 1)
-        self.interface_list.setFixedHeight(
-            rows * max(self.interface_list.sizeHintForRow(0), 36) + 8
-        )
+        row = max(self.interface_list.sizeHintForRow(0), 36)
+        self.interface_list.setFixedHeight(rows * row + 2 * self.interface_list.frameWidth())
         self.interfaces_heading.setVisible(bool(cards))
         self.interface_list.setVisible(bool(cards))
 
