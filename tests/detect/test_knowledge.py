@@ -164,3 +164,12 @@ def test_load_from_a_directory_reports_bad_toml(tmp_path: Path) -> None:
     (tmp_path / "findings.toml").write_text("")
     with pytest.raises(KnowledgeError, match="devices.toml: not valid TOML"):
         load_knowledge_from(tmp_path)
+
+
+def test_behringer_umc_ids_come_from_the_kernel_tables() -> None:
+    kb = load_knowledge()
+    umc = kb.family("behringer_umc")
+    assert umc.models == {"1397:0507": "Behringer UMC202HD", "1397:0508": "Behringer UMC204HD"}
+    assert any("quirks.c" in source for source in umc.sources)
+    assert kb.match_usb("1397:0508") is umc
+    assert kb.match_usb("1397:0509") is kb.family("behringer_umc404hd")
