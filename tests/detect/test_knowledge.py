@@ -149,6 +149,16 @@ def test_scarlett_hardware_mixer_rate_limit() -> None:
         (lambda d, f: f["mixer_tool"].update(message="{nonsense}"), "unknown template field"),
         (lambda d, f: f["mixer_tool"].update(fix="run {tool"), "bad template"),
         (lambda d, f: f["mixer_tool"].pop("sources"), "finding 'mixer_tool': missing 'sources'"),
+        (
+            lambda d, f: d["pci"][0].update(module="snd_toaster"),
+            "pci 'snd_toaster': module 'snd_toaster' is in no family",
+        ),
+        (lambda d, f: d["pci"][0].update(ids=["1412:XYZ"]), "not a lower-case PCI id"),
+        (
+            lambda d, f: d["pci"][1].update(ids=["1412:1712"]),
+            "PCI id 1412:1712 is already in 'snd_ice1712'",
+        ),
+        (lambda d, f: d["pci"][0].pop("sources"), "pci 'snd_ice1712': missing 'sources'"),
     ],
 )
 def test_invalid_data_is_a_clear_error_naming_the_entry(mutate, expected) -> None:
@@ -164,6 +174,22 @@ def test_load_from_a_directory_reports_bad_toml(tmp_path: Path) -> None:
     (tmp_path / "findings.toml").write_text("")
     with pytest.raises(KnowledgeError, match="devices.toml: not valid TOML"):
         load_knowledge_from(tmp_path)
+
+
+def test_pci_cards_by_id_then_bound_driver_then_lspci_words() -> None:
+    kb = load_knowledge()
+    assert kb.pci_driver("1412:1712", []).module == "snd_ice1712"
+    assert kb.pci_driver("10ee:3fc5", []).module == "snd_hdsp"
+    assert kb.pci_driver("10ee:3fc6", []).module == "snd_hdspm"
+    words = "Multimedia audio controller: VIA Technologies Inc. VT1720/24 [Envy24PT/HT] PCI Multi-Channel Audio Controller (rev 01)"
+    assert kb.pci_driver(None, [words]).module == "snd_ice1724"
+    assert (
+        kb.pci_driver(None, ["Audio device: Intel Corporation 82801I (ICH9 Family) HD Audio"])
+        is None
+    )
+    assert kb.pci_driver(None, [], "snd_rme9652").module == "snd_rme9652"
+    for driver in kb.pci_drivers:
+        assert driver.sources and kb.family_of_module(driver.module) is not None
 
 
 def test_behringer_umc_ids_come_from_the_kernel_tables() -> None:

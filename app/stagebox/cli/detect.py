@@ -147,7 +147,8 @@ def _write_card(card: Card, findings: list[Finding], out: TextIO) -> None:
     )
     driver = card.module or card.driver or "not known"
     usb = f", USB {card.usb_id}" if card.usb_id else ""
-    out.write(f"  driver:       {driver}{usb}{_usb_where(card.usb_speed, card.controller)}\n")
+    pci = f", PCI {card.pci_slot}" if card.pci_slot else ""
+    out.write(f"  driver:       {driver}{usb}{pci}{_usb_where(card.usb_speed, card.controller)}\n")
     out.write(f"  plays:        {_yes_no(card.playback)}    records: {_yes_no(card.capture)}\n")
     if card.access is Access.USB_STREAM:
         how = f"{card.jack_device}  (through the usb_stream ALSA plugin, 2 periods)"

@@ -19,9 +19,10 @@ from stagebox.core.facts import (
     Direction,
     HostControllerType,
     MachineFacts,
+    PciDeviceFacts,
     UsbDeviceFacts,
 )
-from stagebox.core.knowledge import Family, KnowledgeBase, Match, load_knowledge
+from stagebox.core.knowledge import Family, KnowledgeBase, Match, PciDriver, load_knowledge
 from stagebox.core.model import (
     KIND_WORDS,
     USB_SPEED_TEXT,
@@ -296,7 +297,74 @@ def _classify(ctx: _Context, card: CardFacts, taken: set[str]) -> Card:
         kind_alternatives=list(family.kind_alternatives) if family else [],
         capture_channels=_channels(card, Direction.CAPTURE),
         playback_channels=_channels(card, Direction.PLAYBACK),
+        pci_slot=None if device is not None or _on_usb(card) else _pci_slot(ctx, card, family),
     )
+
+
+# -- PCI sound cards -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _PciCard:
+    device: PciDeviceFacts
+    driver: PciDriver
+    family: Family
+
+    @property
+    def name(self) -> str:
+        """What lspci calls it: the board's name where the subsystem gives one, and the chip."""
+        chip = re.sub(
+            r"\s*\(rev [^)]*\)\s*$", "", (self.device.description or "").split(": ", 1)[-1]
+        )
+        board = self.device.subsystem
+        if board and re.fullmatch(r"[0-9a-fA-F]{4}:[0-9a-fA-F]{4}", board):
+            board = None
+        if board and chip:  # "VIA Technologies Inc. M-Audio Delta ..." under a VIA chip
+            board_words, chip_words = board.split(), chip.split()
+            same = 0
+            while same < min(len(board_words), len(chip_words)) - 1 and (
+                board_words[same] == chip_words[same]
+            ):
+                same += 1
+            board = " ".join(board_words[same:])
+        ids = self.device.vendor_device
+        words = ", ".join(p for p in (chip or None, f"PCI id {ids}" if ids else None) if p)
+        if board:
+            return f"{board} ({words})" if words else board
+        return words or f"PCI device {self.device.slot}"
+
+
+def _pci_cards(ctx: _Context) -> list[_PciCard]:
+    """The PCI devices of the input that a known sound driver drives (lspci, alsa-info)."""
+    found = []
+    for device in ctx.facts.pci_devices or []:
+        texts = [t for t in (device.description, device.subsystem) if t]
+        driver = ctx.kb.pci_driver(device.vendor_device, texts, device.driver)
+        family = ctx.kb.family_of_module(driver.module) if driver else None
+        if driver is not None and family is not None:
+            found.append(_PciCard(device, driver, family))
+    return found
+
+
+def _drives(card: CardFacts | Card, family_key: str | None, pci: _PciCard) -> bool:
+    """The card is the one the PCI device's driver set up (by module, else by family)."""
+    if card.module:
+        return card.module == pci.driver.module
+    return family_key is not None and family_key == pci.family.key
+
+
+def _pci_slot(ctx: _Context, card: CardFacts, family: Family | None) -> str | None:
+    key = family.key if family else None
+    devices = [p for p in _pci_cards(ctx) if _drives(card, key, p)]
+    if len(devices) != 1:
+        return None
+    rivals = [
+        c
+        for c in ctx.facts.cards
+        if not _on_usb(c)
+        and _drives(c, (family_for_card(ctx.kb, c) or family or devices[0].family).key, devices[0])
+    ]
+    return devices[0].device.slot if len(rivals) == 1 else None
 
 
 def _channels(card: CardFacts, direction: Direction) -> int | None:
@@ -682,8 +750,10 @@ def _machine_findings(ctx: _Context, cards: list[Card], missing: list[UsbAudioWi
         ctx.add("alsa_not_loaded")
         return
     interfaces = [c for c in cards if c.kind is Kind.INTERFACE]
+    if cards or facts.alsa_loaded:
+        _pci_without_card(ctx, cards)  # the specific reason first
     if not cards and facts.alsa_loaded:
-        _drivers_without_card(ctx)  # the specific reason first
+        _drivers_without_card(ctx)
         ctx.add("no_sound_card")
     elif not interfaces and not missing and cards:
         present = ", ".join(
@@ -703,21 +773,49 @@ def _machine_findings(ctx: _Context, cards: list[Card], missing: list[UsbAudioWi
                 )
 
 
-def _drivers_without_card(ctx: _Context) -> None:
+def _drivers_without_card(ctx: _Context, pci: list[_PciCard] | None = None) -> None:
     """No card, yet the driver of a known interface family is loaded (lsmod, alsa-info's
-    "All Loaded Modules"): the hardware is there but its driver did not set it up."""
+    "All Loaded Modules"): the hardware is there but its driver did not set it up. The PCI
+    card it drives is named where the input shows it (lspci)."""
+    pci = _pci_cards(ctx) if pci is None else pci
     for module in ctx.facts.modules or []:
         family = ctx.kb.family_of_module(module)
         if family is not None and family.kind is Kind.INTERFACE:
-            dashed = _dashed(module)
-            grep = module.removeprefix("snd_")
-            ctx.add(
-                "driver_loaded_without_card",
-                module=module,
-                family_title=family.title,
-                dashed=dashed,
-                grep=grep,
-            )
+            ctx.add("driver_loaded_without_card", **_driver_fields(module, family, pci))
+
+
+def _driver_fields(module: str, family: Family, pci: list[_PciCard]) -> dict[str, Any]:
+    mine = [p for p in pci if p.driver.module == module]
+    named = "; ".join(f"{p.name} at {p.device.slot}" for p in mine)
+    return {
+        "module": module,
+        "family_title": family.title,
+        "dashed": _dashed(module),
+        "grep": module.removeprefix("snd_"),
+        "pci_card": f" for the PCI card {named}"
+        if len(mine) == 1
+        else (f" for the PCI cards {named}" if mine else ""),
+    }
+
+
+def _pci_without_card(ctx: _Context, cards: list[Card]) -> None:
+    """A PCI recording card that lspci shows, whose driver made no card of the card list."""
+    pci = [p for p in _pci_cards(ctx) if p.family.kind is Kind.INTERFACE]
+    for item in pci:
+        if any(_drives(c, c.family, item) for c in cards if c.usb_id is None):
+            continue
+        fields = _driver_fields(item.driver.module, item.family, pci)
+        if ctx.facts.modules is not None and item.driver.module in ctx.facts.modules:
+            ctx.add("driver_loaded_without_card", **fields)
+            continue
+        not_loaded = ctx.facts.modules is not None
+        ctx.add(
+            "pci_interface_without_card",
+            **fields,
+            model=item.name,
+            slot=item.device.slot,
+            why=": the module is not loaded" if not_loaded else "",
+        )
 
 
 # -- entry points ------------------------------------------------------------------------------

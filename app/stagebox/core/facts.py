@@ -105,6 +105,9 @@ class PciDeviceFacts:
     description: str | None = None  # lspci text
     driver: str | None = None  # bound kernel driver, "ehci-pci"
     controller_type: HostControllerType | None = None
+    # lspci -v's "Subsystem:" line: the board maker's name ("M-Audio Delta Audiophile 2496")
+    # or, with -n, its ids ("1412:d634")
+    subsystem: str | None = None
 
 
 @dataclass

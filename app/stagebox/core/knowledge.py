@@ -145,6 +145,17 @@ class Family:
 
 
 @dataclass(frozen=True)
+class PciDriver:
+    """Which kernel module drives a PCI sound card, by the ids of its PCI id table or by the
+    words lspci prints for it (``ICE1712 [Envy24]``); the family is the module's."""
+
+    module: str  # underscored, e.g. "snd_ice1712"
+    ids: frozenset[str] = frozenset()  # "1412:1712" (vendor:device)
+    name_regex: str | None = None  # against lspci's description and subsystem text
+    sources: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
 class FindingText:
     code: str
     severity: Severity
@@ -160,6 +171,7 @@ class FindingText:
 class KnowledgeBase:
     families: list[Family]
     finding_texts: dict[str, FindingText]
+    pci_drivers: list[PciDriver] = field(default_factory=list)
     _by_key: dict[str, Family] = field(default_factory=dict, repr=False)
     _by_usb_id: dict[str, Family] = field(default_factory=dict, repr=False)
 
@@ -191,6 +203,29 @@ class KnowledgeBase:
         """The first family one of whose match tables names this kernel module."""
         module = module.replace("-", "_")
         return next((f for f in self.families for m in f.matches if module in m.modules), None)
+
+    def pci_driver(
+        self, vendor_device: str | None, texts: list[str], bound: str | None = None
+    ) -> PciDriver | None:
+        """The driver of a PCI device: its id in a driver's id table first, then the driver
+        lspci -k shows bound (when the knowledge base knows it), then lspci's words."""
+        if vendor_device:
+            exact = next((d for d in self.pci_drivers if vendor_device.lower() in d.ids), None)
+            if exact is not None:
+                return exact
+        if bound:
+            module = bound.replace("-", "_")
+            known = next((d for d in self.pci_drivers if d.module == module), None)
+            if known is not None:
+                return known
+        return next(
+            (
+                d
+                for d in self.pci_drivers
+                if d.name_regex and any(re.search(d.name_regex, t) for t in texts)
+            ),
+            None,
+        )
 
     def finding(self, code: str) -> FindingText:
         return self.finding_texts[code]
@@ -342,6 +377,9 @@ FINDING_FIELDS = frozenset(
         "dashed",
         "grep",
         "where",
+        "pci_card",
+        "slot",
+        "why",
     ]
 )
 
@@ -568,9 +606,41 @@ def _check_template(where: str, template: str) -> None:
         raise KnowledgeError(f"{where}: unknown template field(s) {sorted(unknown)}")
 
 
+_PCI_KEYS: dict[str, type] = {"module": str, "ids": list, "name_regex": str, "sources": list}
+PCI_ID_RE = USB_ID_RE  # vendor:device, four lower-case hex digits each
+
+
+def _parse_pci(index: int, table: Any, families: list[Family]) -> PciDriver:
+    where = f"pci #{index + 1}"
+    if not isinstance(table, dict):
+        raise KnowledgeError(f"{where}: must be a table")
+    where = f"pci {table.get('module', f'#{index + 1}')!r}"
+    _check_keys(where, table, _PCI_KEYS)
+    for name in ("module", "sources"):
+        if name not in table:
+            raise KnowledgeError(f"{where}: missing {name!r}")
+    if not _strings(where, "sources", table["sources"]):
+        raise KnowledgeError(f"{where}: 'sources' must name where the facts come from")
+    module = table["module"]
+    if not any(module in m.modules for f in families for m in f.matches):
+        raise KnowledgeError(f"{where}: module {module!r} is in no family's match 'modules'")
+    ids = _strings(where, "ids", table.get("ids", []))
+    for pci_id in ids:
+        if not PCI_ID_RE.match(pci_id):
+            raise KnowledgeError(f"{where}: {pci_id!r} is not a lower-case PCI id like '1412:1712'")
+    if not ids and "name_regex" not in table:
+        raise KnowledgeError(f"{where}: needs 'ids' or 'name_regex'")
+    return PciDriver(
+        module=module,
+        ids=frozenset(ids),
+        name_regex=_regex(where, table.get("name_regex")),
+        sources=list(table["sources"]),
+    )
+
+
 def parse_knowledge(devices: dict[str, Any], findings: dict[str, Any]) -> KnowledgeBase:
     """Build and validate a knowledge base from the two parsed TOML documents."""
-    unknown = set(devices) - {"family"}
+    unknown = set(devices) - {"family", "pci"}
     if unknown:
         raise KnowledgeError(f"devices.toml: unknown top-level key(s) {sorted(unknown)}")
     families = [_parse_family(n, t) for n, t in enumerate(devices.get("family", []))]
@@ -593,7 +663,16 @@ def parse_knowledge(devices: dict[str, Any], findings: dict[str, Any]) -> Knowle
         stray = (family.needs_full_speed | family.native_driver_ids) - set(family.models)
         if stray:
             raise KnowledgeError(f"family {family.key!r}: ids {sorted(stray)} have no model")
-    return KnowledgeBase(families, texts)
+    pci = [_parse_pci(n, t, families) for n, t in enumerate(devices.get("pci", []))]
+    seen_pci: dict[str, str] = {}
+    for driver in pci:
+        for pci_id in sorted(driver.ids):
+            if pci_id in seen_pci:
+                raise KnowledgeError(
+                    f"pci {driver.module!r}: PCI id {pci_id} is already in {seen_pci[pci_id]!r}"
+                )
+            seen_pci[pci_id] = driver.module
+    return KnowledgeBase(families, texts, pci)
 
 
 def _read_toml(name: str, directory: Path | None) -> dict[str, Any]:

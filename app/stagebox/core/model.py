@@ -93,6 +93,9 @@ class Card:
     # most channels of one stream (snd-usb-audio's stream files); None: not shown
     capture_channels: int | None = None
     playback_channels: int | None = None
+    # PCI address of the card itself ("0000:04:00.0"), where an lspci in the input shows the
+    # one PCI device its driver drives; None for USB cards and when not shown
+    pci_slot: str | None = None
 
     @property
     def kind_certain(self) -> bool:

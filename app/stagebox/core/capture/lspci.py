@@ -18,6 +18,7 @@ _NUMERIC = re.compile(rf"^\s*{_SLOT}\s+([0-9a-fA-F]{{4}}):\s+([0-9a-fA-F]{{4}}:[
 _VENDOR_DEVICE = re.compile(r"\[([0-9a-fA-F]{4}:[0-9a-fA-F]{4})\](?:\s*\(rev [^)]*\))?\s*$")
 _PROG_IF = re.compile(r"\(prog-if ([0-9a-fA-F]{2})")
 _DRIVER_IN_USE = re.compile(r"^\s+Kernel driver in use:\s*(\S+)")
+_SUBSYSTEM = re.compile(r"^\s+Subsystem:\s*(\S.*?)\s*$")
 _DETAIL = re.compile(r"^\s+\S")
 
 # Keyword -> controller type, first match wins (EHCI before the generic "USB 2.0").
@@ -79,25 +80,29 @@ def _parse_device(text: str) -> PciDeviceFacts | None:
 def find_lspci_listings(blocks: list[Block]) -> list[Listing[list[PciDeviceFacts]]]:
     listings: list[Listing[list[PciDeviceFacts]]] = []
     for block in blocks:
-        if block.says(r"^!?!?PCI Soundcards|Advanced information"):
-            continue  # alsa-info's audio-only excerpts are not a full PCI listing
+        # alsa-info's audio-only excerpts are not a full PCI listing, but they name the cards
+        excerpt = block.says(r"^!?!?PCI Soundcards|Advanced information")
         current: Listing[list[PciDeviceFacts]] | None = None
         for line in block.lines:
             device = _parse_device(line.text)
             if device:
                 if current is None:
                     current = Listing("lspci", line.number, [], title=block.title)
-                    if block.says(r"\|\s*grep"):
+                    if excerpt or block.says(r"\|\s*grep"):
                         current.complete = False
+                    if block.says(r"\|\s*grep"):
                         current.notes.append(f"'{block.title}' shows only the matching PCI devices")
                     listings.append(current)
                 current.data.append(device)
                 continue
-            if current is None or not line.text.strip():
+            if current is None or not line.text.strip() or line.text.strip() == "--":
                 continue
             driver = _DRIVER_IN_USE.match(line.text)
+            subsystem = _SUBSYSTEM.match(line.text)
             if driver and current.data:
                 current.data[-1].driver = driver.group(1)
+            elif subsystem and current.data:
+                current.data[-1].subsystem = current.data[-1].subsystem or subsystem.group(1)
             elif not _DETAIL.match(line.text):
                 current = None
     return listings

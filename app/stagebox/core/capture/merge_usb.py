@@ -5,6 +5,7 @@ its USB device, PCI host controllers and the drivers bound to them."""
 from __future__ import annotations
 
 import copy
+import re
 
 from stagebox.core.capture import lspci, lsusb, system
 from stagebox.core.capture.listing import Listing, choose, repeat_note
@@ -203,6 +204,11 @@ def apply_pci_and_bindings(facts: MachineFacts, blocks: list[Block]) -> None:
                 for name in ("class_code", "vendor_device", "description", "driver"):
                     if getattr(device, name) is not None:
                         setattr(known, name, getattr(device, name))
+                # a subsystem in words ("M-Audio Delta 44") over its bare ids ("1412:d633")
+                if device.subsystem and not (
+                    known.subsystem and re.fullmatch(r"[0-9a-f]{4}:[0-9a-f]{4}", device.subsystem)
+                ):
+                    known.subsystem = device.subsystem
                 known.controller_type = device.controller_type or known.controller_type
         facts.pci_devices = sorted(merged.values(), key=lambda d: d.slot)
     bindings: dict[str, list[str]] = {}
