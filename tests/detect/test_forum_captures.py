@@ -517,3 +517,51 @@ def test_20_a_kernel_log_without_card_list_names_the_interface(detect_json) -> N
     assert shown["usb_id"] == "1397:0507"
     assert "Behringer UMC202HD" in shown["message"]
     assert "USB 2.0 high speed, on xhci_hcd" in shown["message"]
+
+
+def test_21_esi_juli_is_a_recording_card_over_two_usb_devices(detect_json) -> None:
+    data = detect_json(forum_path("21"))
+    assert [(c["index"], c["id"], c["driver"], c["kind"]) for c in data["cards"]] == [
+        (0, "Juli", "ICE1724", "interface"),
+        (1, "Intel", "HDA-Intel", "onboard"),
+        (2, "Live", "EMU10K1", "onboard"),
+        (3, "CODEC", "USB-Audio", "interface"),
+        (4, "S51", "USB-Audio", "interface"),
+    ]
+    assert _card(data, 0)["family"] == "pro_pci_card"
+    assert _card(data, 2)["description"] == "PCI sound card"
+    assert [(_card(data, i)["usb_speed"], _card(data, i)["controller"]) for i in (3, 4)] == [
+        ("full", "0000:00:1d.1"),
+        ("full", "0000:00:1d.0"),
+    ]
+    assert data["recommended"]["jack_device"] == "hw:Juli"
+
+
+def test_22_caiaq_longname_gives_the_controller_and_a_cut_aplay_is_not_the_machine(
+    detect_json,
+) -> None:
+    data = detect_json(forum_path("22"))
+    assert _cards(data) == [
+        (0, "MID", "onboard"),
+        (1, "HDMI", "hdmi"),
+        (2, "AudioKontrol1", "interface"),
+    ]
+    kontrol = _card(data, 2)
+    assert (kontrol["module"], kontrol["usb_id"]) == ("snd_usb_caiaq", "17cc:0815")
+    # "Native Instruments Audio Kontrol 1 (usb-0000:00:1d.0-1.2)": no speed word in caiaq's name
+    assert (kontrol["controller"], kontrol["usb_speed"]) == ("0000:00:1d.0", None)
+    # the French aplay -l is cut ("...") and names the AK1 "carte 1": it proves nothing
+    assert (kontrol["playback"], kontrol["capture"]) == (None, None)
+    assert data["recommended"]["jack_device"] == "hw:AudioKontrol1"
+    assert "wrong_device_hint" in _codes(data, 1)
+
+
+def test_23_oxygen_8_midi_keyboard_is_not_an_audio_interface(detect_json) -> None:
+    data = detect_json(forum_path("23"))
+    assert _cards(data) == [(0, "Intel", "onboard"), (1, "v2", "midi_only")]
+    oxygen = _card(data, 1)
+    assert (oxygen["usb_speed"], oxygen["controller"]) == ("full", "0000:00:1d.1")
+    assert oxygen["jack_device"] is None
+    assert _card(data, 0)["playback"] is True  # French aplay -l: carte 0, périphérique 0/1/3
+    assert data["recommended"] is None
+    assert "midi_only" in _codes(data, 1)

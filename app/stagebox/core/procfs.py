@@ -23,9 +23,10 @@ CARD_HEADER = re.compile(r"^\s*(\d{1,2})\s*\[([^\]]*)\]\s*:(.*)$")
 _BUSDEV_IN_LONGNAME = re.compile(
     r"\((?:0x)?([0-9a-fA-F]{1,4}):(?:0x)?([0-9a-fA-F]{1,4}) if \d+ at (\d{1,3})/(\d{1,3})\)"
 )
-# "... at usb-0000:00:1d.7-4, high speed" - snd-usb-audio, snd-usb-caiaq, ...
+# "... at usb-0000:00:1d.7-4, high speed" - snd-usb-audio, ...;
+# "Native Instruments Audio Kontrol 1 (usb-0000:00:1d.0-1.2)" - snd-usb-caiaq ("%s %s (%s)")
 _USB_PATH_IN_LONGNAME = re.compile(
-    r"\bat (usb-((?:[0-9a-fA-F]{4}:)?[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-7])-([0-9.]*[0-9]))"
+    r"(?:\bat |\()(usb-((?:[0-9a-fA-F]{4}:)?[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-7])-([0-9.]*[0-9]))"
     r"(?P<rest>.*)$"
 )
 # snd-usb-audio's name for a device without product string: "USB Device 0x46d:0x804"
@@ -104,11 +105,14 @@ def apply_longname(card: CardFacts, longname: str) -> None:
             controller = "0000:" + controller
         card.controller = controller
         rest = m.group("rest")
-        # A cut longname may end inside the port path: only trust it when a comma follows.
+        # A cut longname may end inside the port path: only trust it when a comma follows
+        # (or, for caiaq's "(usb-...)", the closing parenthesis).
         if rest.startswith(","):
             card.usb_bus_path = f"usb-{controller}-{m.group(3)}"
             speed = rest[1:].strip().lower()
             card.usb_speed = _SPEED_WORDS.get(speed) or _cut_speed(speed, longname.rstrip())
+        elif rest.startswith(")"):
+            card.usb_bus_path = f"usb-{controller}-{m.group(3)}"
 
 
 def looks_like_longname(line: str, card: CardFacts) -> bool:
