@@ -487,11 +487,11 @@ def test_18_no_card_but_the_ice1712_driver_is_loaded(detect_json) -> None:
     assert data["cards"] == [] and data["alsa"] == "loaded"
     assert data["kernel"] == "2.6.36-020636-generic"
     codes = [f["code"] for f in data["findings"]]
-    assert codes[:2] == ["driver_loaded_without_card", "no_sound_card"]
-    loaded = _finding(data, "driver_loaded_without_card")
-    assert "snd_ice1712" in loaded["message"]
+    assert codes[:2] == ["driver_not_bound", "no_sound_card"]  # the card lspci shows
+    loaded = _finding(data, "driver_not_bound")
+    assert "its driver snd_ice1712 is loaded" in loaded["message"]
     # lspci -v | grep and alsa-info's PCI excerpts name the card the driver did not set up
-    assert "the PCI card M-Audio Delta Audiophile 2496" in loaded["message"]
+    assert "The PCI card M-Audio Delta Audiophile 2496" in loaded["message"]
     assert "PCI id 1412:1712) at 0000:04:00.0" in loaded["message"]
     assert "sudo modprobe -r snd-ice1712 && sudo modprobe snd-ice1712" in loaded["fix"]
     assert "no_external_interface" not in codes  # not "only no sound card at all"

@@ -31,14 +31,14 @@ def test_a_card_of_the_list_gets_the_slot_of_its_pci_device() -> None:
     assert delta is not None and delta.pci_slot == "0000:05:01.0"
     assert result.card(0).pci_slot is None  # no known PCI driver entry for HDA
     assert '"pci_slot": "0000:05:01.0"' in result.to_json()
-    assert not [f for f in result.findings if f.code == "pci_interface_without_card"]
+    assert not [f for f in result.findings if f.code == "driver_not_bound"]
 
 
 def test_a_pci_card_whose_driver_is_not_loaded_is_named() -> None:
     cards = CARDS.split(" 1 [M44")[0]
     lsmod = "$ lsmod | grep snd\nsnd_hda_intel          28358  2\nsnd_pcm                91964  2 snd_hda_intel\n"
     result = detect_facts(parse_capture(cards + LSPCI_K.replace("snd_ice1712", "") + lsmod))
-    found = [f for f in result.findings if f.code == "pci_interface_without_card"]
+    found = [f for f in result.findings if f.code == "driver_not_bound"]
     assert len(found) == 1
     assert "M-Audio Delta 44" in found[0].message and "0000:05:01.0" in found[0].message
     assert "the module is not loaded" in found[0].message
@@ -49,8 +49,12 @@ def test_a_loaded_driver_without_its_card_beside_other_cards() -> None:
     cards = CARDS.split(" 1 [M44")[0]
     lsmod = "$ lsmod\nModule                  Size  Used by\nsnd_ice1712            70040  0\nsnd_hda_intel          28358  2\n"
     result = detect_facts(parse_capture(cards + LSPCI_K + lsmod))
-    loaded = [f for f in result.findings if f.code == "driver_loaded_without_card"]
+    # the contract's code for "a known PCI/USB interface present, no ALSA card"
+    loaded = [f for f in result.findings if f.code == "driver_not_bound"]
     assert len(loaded) == 1 and "M-Audio Delta 44" in loaded[0].message
+    assert "its driver snd_ice1712 is loaded" in loaded[0].message
+    assert "sudo modprobe -r snd-ice1712 && sudo modprobe snd-ice1712" in (loaded[0].fix or "")
+    assert not [f for f in result.findings if f.code == "driver_loaded_without_card"]
     assert [c.id for c in result.cards] == ["Intel"]
 
 
@@ -58,6 +62,20 @@ def test_rme_by_pci_id_alone_in_lspci_nn() -> None:
     cards = CARDS.split(" 1 [M44")[0]
     nn = "$ lspci -nn\n03:00.0 Multimedia audio controller [0401]: Xilinx Corporation Device [10ee:3fc5] (rev 32)\n"
     result = detect_facts(parse_capture(cards + nn))
-    found = [f for f in result.findings if f.code == "pci_interface_without_card"]
+    found = [f for f in result.findings if f.code == "driver_not_bound"]
     assert len(found) == 1 and "snd_hdsp" in found[0].message
     assert "not loaded" not in found[0].message  # no lsmod: not said
+
+
+def test_a_loaded_driver_without_any_card_and_no_lspci_is_still_told() -> None:
+    """Without lspci nothing says the card is there: only that its driver made no card."""
+    text = (
+        "!!Soundcards recognised by ALSA\n!!-----------------------------\n\n"
+        "--- no soundcards ---\n\n"
+        "$ lsmod\nModule                  Size  Used by\nsnd_hdsp               50000  0\n"
+    )
+    result = detect_facts(parse_capture(text))
+    codes = [f.code for f in result.findings]
+    assert "driver_not_bound" not in codes
+    (loaded,) = [f for f in result.findings if f.code == "driver_loaded_without_card"]
+    assert "snd_hdsp" in loaded.message and "for the PCI card" not in loaded.message

@@ -59,12 +59,14 @@ class _Context:
     linked_usb: set[int] = field(default_factory=set)  # id() of usb devices that have a card
 
     def add(
-        self, code: str, card: int | None = None, usb_id: str | None = None, **fields: Any
+        self, name: str, card: int | None = None, usb_id: str | None = None, **fields: Any
     ) -> None:
+        """Add the finding whose text findings.toml calls ``name``."""
+        text = self.kb.finding(name)
+        code = text.code
         about = usb_id if card is None else None
         if any(f.code == code and f.card == card and f.usb_id == about for f in self.findings):
             return
-        text = self.kb.finding(code)
         values = _Fields({k: v for k, v in fields.items() if v is not None})
         values.setdefault("card", card)
         values.setdefault("usb_id", usb_id)
@@ -775,12 +777,13 @@ def _machine_findings(ctx: _Context, cards: list[Card], missing: list[UsbAudioWi
 
 def _drivers_without_card(ctx: _Context, pci: list[_PciCard] | None = None) -> None:
     """No card, yet the driver of a known interface family is loaded (lsmod, alsa-info's
-    "All Loaded Modules"): the hardware is there but its driver did not set it up. The PCI
-    card it drives is named where the input shows it (lspci)."""
+    "All Loaded Modules"): it did not set up the hardware it drives. A PCI card of that
+    driver that lspci shows was already told (driver_not_bound)."""
     pci = _pci_cards(ctx) if pci is None else pci
+    shown = {p.driver.module for p in pci}
     for module in ctx.facts.modules or []:
         family = ctx.kb.family_of_module(module)
-        if family is not None and family.kind is Kind.INTERFACE:
+        if family is not None and family.kind is Kind.INTERFACE and module not in shown:
             ctx.add("driver_loaded_without_card", **_driver_fields(module, family, pci))
 
 
@@ -805,16 +808,13 @@ def _pci_without_card(ctx: _Context, cards: list[Card]) -> None:
         if any(_drives(c, c.family, item) for c in cards if c.usb_id is None):
             continue
         fields = _driver_fields(item.driver.module, item.family, pci)
+        fields.update(model=item.name, slot=item.device.slot)
         if ctx.facts.modules is not None and item.driver.module in ctx.facts.modules:
-            ctx.add("driver_loaded_without_card", **fields)
+            ctx.add("driver_not_bound_pci_loaded", **fields)
             continue
         not_loaded = ctx.facts.modules is not None
         ctx.add(
-            "pci_interface_without_card",
-            **fields,
-            model=item.name,
-            slot=item.device.slot,
-            why=": the module is not loaded" if not_loaded else "",
+            "driver_not_bound_pci", **fields, why=": the module is not loaded" if not_loaded else ""
         )
 
 

@@ -227,8 +227,9 @@ class KnowledgeBase:
             None,
         )
 
-    def finding(self, code: str) -> FindingText:
-        return self.finding_texts[code]
+    def finding(self, name: str) -> FindingText:
+        """The text called ``name`` in findings.toml (it reports under ``.code``)."""
+        return self.finding_texts[name]
 
 
 def _vendor_only(match: Match) -> bool:
@@ -384,6 +385,9 @@ FINDING_FIELDS = frozenset(
 )
 
 _FINDING_KEYS: dict[str, type] = {
+    # the code the finding reports under, when several texts tell one code in other words
+    # (driver_not_bound for a USB device and for a PCI card); default: the table's name
+    "code": str,
     "jack_log_regex": str,
     "severity": str,
     "title": str,
@@ -574,7 +578,7 @@ def _parse_findings(data: dict[str, Any]) -> dict[str, FindingText]:
         for template in (table["message"], table.get("fix") or ""):
             _check_template(where, template)
         texts[code] = FindingText(
-            code,
+            table.get("code", code),
             severity,
             table["title"],
             table["message"],
