@@ -4,8 +4,8 @@ after one kind of copy noise, and must yield the same cards: index, id, USB id, 
 opens it, what it is.
 
 The noise is what pastes really carry: Windows line ends, tabs for spaces, mail quoting,
-non-breaking spaces from a web page, trailing blanks, a forum's "Code:" header, a
-Windows-1252 file, the text without its capture header.
+non-breaking spaces and HTML escapes from a web page, trailing blanks, a forum's "Code:"
+header, a Windows-1252 file, the text without its capture header.
 """
 
 from __future__ import annotations
@@ -33,6 +33,9 @@ NOISE: dict[str, Callable[[str], str]] = {
     "non-breaking spaces": lambda text: text.replace("  ", "\u00a0 "),
     "trailing blanks": _lines(lambda line: line + "   "),
     "forum code header": lambda text: "Code:\n" + text,
+    "html escapes": lambda text: (
+        text.replace("&", "&amp;").replace('"', "&quot;").replace(">", "&gt;").replace("<", "&lt;")
+    ),
     "no capture header": lambda text: text.split("---\n", 1)[-1],
 }
 

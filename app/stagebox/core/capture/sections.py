@@ -13,6 +13,7 @@ markers, non-breaking spaces and CRs.
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, field
 
@@ -21,6 +22,7 @@ from stagebox.core.capture.numbered import strip_line_numbers
 
 _HEADER_KEYS = ("source:", "device:", "kind:")
 _QUOTE = re.compile(r"^(?:[ \t]*>)+[ \t]?")
+_HTML_ENTITY = re.compile(r"&(?:quot|amp|lt|gt|apos|nbsp|#\d{1,5}|#x[0-9a-fA-F]{1,4});")
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _COLLAPSE = re.compile(r"^\s*--(start|end)collapse--\s*$")
 # Forum BBCode around pasted lines: "[FONT=&amp] 1 snd_usb_us122l[/FONT]",
@@ -145,6 +147,8 @@ def strip_capture_header(lines: list[str]) -> list[str]:
 
 def clean_lines(text: str) -> list[str]:
     """The paste without copy noise (quoting, fences stay as markers for :func:`split_blocks`)."""
+    if _HTML_ENTITY.search(text):  # a web page's escapes: "&gt; quoted", "&quot;hw:1&quot;"
+        text = html.unescape(text)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\xa0", " ").replace("\ufeff", "")
     lines = strip_line_numbers(strip_capture_header(text.split("\n")))
     cleaned = []
