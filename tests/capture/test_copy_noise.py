@@ -5,7 +5,7 @@ opens it, what it is.
 
 The noise is what pastes really carry: Windows line ends, tabs for spaces, mail quoting,
 non-breaking spaces and HTML escapes from a web page, trailing blanks, a forum's "Code:"
-header, a Windows-1252 file, the text without its capture header.
+header, a Windows-1252 file, the text without its capture header, numbered lines.
 """
 
 from __future__ import annotations
@@ -37,6 +37,9 @@ NOISE: dict[str, Callable[[str], str]] = {
         text.replace("&", "&amp;").replace('"', "&quot;").replace(">", "&gt;").replace("<", "&lt;")
     ),
     "no capture header": lambda text: text.split("---\n", 1)[-1],
+    "line numbers (cat -n)": lambda text: "".join(
+        f"{n:6}\t{line}\n" for n, line in enumerate(text.splitlines(), 1)
+    ),
 }
 
 
