@@ -565,3 +565,125 @@ def test_23_oxygen_8_midi_keyboard_is_not_an_audio_interface(detect_json) -> Non
     assert _card(data, 0)["playback"] is True  # French aplay -l: carte 0, périphérique 0/1/3
     assert data["recommended"] is None
     assert "midi_only" in _codes(data, 1)
+
+
+def test_24_ua4fx_wiki_device_information_class_compliant_mode(detect_json) -> None:
+    data = detect_json(forum_path("24"))
+    assert _cards(data) == [(0, "UA4FX", "interface")]
+    ua = _card(data, 0)
+    # /proc/bus/usb/devices: Vendor=0582 ProdID=00a4 Spd=12 on the OHCI bus of 0000:00:0b.0
+    assert (ua["usb_id"], ua["usb_speed"], ua["controller"]) == (
+        "0582:00a4",
+        "full",
+        "0000:00:0b.0",
+    )
+    assert "ADVANCE off" in ua["model"]  # 00a4 is the class-compliant id, 00a3 the advanced one
+    assert (ua["playback"], ua["capture"]) == (True, True)  # /proc/asound/devices [ 0- 0]
+    assert "advanced_mode" in _codes(data, 0)
+    # the wiki's aplay -l ("card 1: UA4FX") was taken at another moment: not card 1
+    assert data["recommended"]["jack_device"] == "hw:UA4FX"
+
+
+def test_25_m16dx_stream0_gives_18_inputs(detect_json) -> None:
+    data = detect_json(forum_path("25"))
+    assert _cards(data) == [(0, "Intel", "onboard"), (1, "M16DX", "interface")]
+    m16 = _card(data, 1)
+    assert (m16["usb_id"], m16["usb_speed"], m16["controller"], m16["usb_port_path"]) == (
+        "0582:00c4",
+        "high",
+        "0000:00:1d.7",
+        "1-7",
+    )
+    assert (m16["capture_channels"], m16["playback_channels"]) == (18, 2)
+    assert data["recommended"]["jack_device"] == "hw:M16DX"
+
+
+def test_26_german_subdevice_lines_keep_the_aplay_listing_whole(detect_json) -> None:
+    path = forum_path("26")
+    facts = parse_capture(read_capture_file(path))
+    intel = facts.card(0)
+    assert intel is not None and intel.pcms is not None
+    # "Untergeordnetes Gerät '0: subdevice #0" does not end the listing: device 0 is kept
+    analog = next(p for p in intel.pcms if p.device == 0)
+    assert (analog.name, analog.playback, analog.capture) == ("ALC883 Analog", True, True)
+    assert not any("appears" in note for note in facts.notes)  # one listing each, not pieces
+    data = detect_json(path)
+    tascam = _card(data, 1)
+    assert (tascam["module"], tascam["usb_id"], tascam["access"]) == (
+        "snd_usb_us122l",
+        "0644:800e",
+        "usb_stream",
+    )
+    assert {"usb_stream_required", "jack_usb_stream_undefined"} <= _codes(data, 1)
+    assert data["recommended"]["jack_device"] == "us-122l"
+
+
+def test_27_a_headerless_aplay_line_shows_the_generic_card_is_hdmi(detect_json) -> None:
+    data = detect_json(forum_path("27"))
+    # "Karte 0: Generic [HD-Audio Generic], Gerät 3: ATI HDMI": no PLAYBACK line, no command
+    assert _cards(data) == [(0, "Generic", "hdmi"), (1, "US122L", "interface")]
+    assert _card(data, 0)["kind_alternatives"] == []
+    assert _card(data, 1)["access"] == "usb_stream"
+    assert data["recommended"]["jack_device"] == "us-122l"
+
+
+def test_28_the_mixer_that_records_beats_a_playback_only_dac(detect_json) -> None:
+    data = detect_json(forum_path("28"))
+    assert _cards(data) == [
+        (0, "PCH", "onboard"),
+        (1, "NVidia", "hdmi"),
+        (2, "DAC", "interface"),
+        (3, "CinemaTM", "webcam_or_headset"),
+        (4, "CODEC", "interface"),
+    ]
+    dac, codec = _card(data, 2), _card(data, 4)
+    assert (dac["playback"], dac["capture"]) == (True, False)
+    assert (codec["playback"], codec["capture"]) == (True, True)
+    assert (codec["usb_speed"], codec["controller"]) == ("full", "0000:00:14.0")
+    assert data["recommended"]["jack_device"] == "hw:CODEC"  # what the poster chose
+    assert "only plays" in data["recommended"]["reason"]
+    assert data["jack_order"][:2] == [4, 2]
+    assert "webcam_not_interface" in _codes(data, 3)
+    assert "hw:CODEC" in _finding(data, "wrong_device_hint")["fix"]
+
+
+def test_29_ti_codec_padded_name_and_cut_speed(detect_json) -> None:
+    data = detect_json(forum_path("29"))
+    assert _cards(data) == [(0, "Intel", "onboard"), (1, "default", "interface")]
+    uca = _card(data, 1)
+    assert uca["model"] == "Burr-Brown from TI USB Audio CODEC"  # the padding squeezed
+    assert (uca["usb_speed"], uca["controller"]) == ("full", "0000:00:1d.1")  # ", full s"
+    assert data["recommended"]["jack_device"] == "hw:default"
+
+
+def test_30_squeezed_copy_still_gives_the_cut_speed(detect_json) -> None:
+    data = detect_json(forum_path("30"))
+    assert _cards(data) == [(0, "Intel", "onboard"), (1, "default", "interface")]
+    codec = _card(data, 1)
+    # "1 [default ]": the copy squeezed the spaces, so ", full" is a cut name, not a short one
+    assert (codec["usb_speed"], codec["controller"]) == ("full", "0000:00:1d.7")
+    assert codec["playback"] is True and codec["capture"] is None  # no arecord -l
+    assert data["recommended"]["jack_device"] == "hw:default"
+
+
+def test_a_squeezed_header_is_told_from_a_padded_one() -> None:
+    from stagebox.core.procfs import parse_cards
+
+    squeezed = "1 [default ]: USB-Audio - X\nX at usb-0000:00:1d.7-8.3, full\n"
+    assert parse_cards(squeezed)[0].usb_speed == "full"
+    padded = " 1 [default        ]: USB-Audio - X\n      X at usb-0000:00:1d.7-8.3, full\n"
+    assert parse_cards(padded)[0].usb_speed is None  # whole spaces, short name: not cut
+
+
+def test_31_us224_after_fxload_without_card_list(detect_json) -> None:
+    data = detect_json(forum_path("31"))
+    assert data["cards"] == [] and data["alsa"] == "unknown"
+    shown = _finding(data, "interface_card_not_shown")
+    assert shown["usb_id"] == "1604:8005"  # the second lsusb: firmware loaded
+    assert "firmware_required" not in {f["code"] for f in data["findings"]}
+
+
+def test_32_a_failed_us122l_probe_invents_no_card(detect_json) -> None:
+    data = detect_json(forum_path("32"))
+    assert data["cards"] == [] and data["alsa"] == "unknown"
+    assert data["recommended"] is None

@@ -221,7 +221,8 @@ def _model(kb: KnowledgeBase, family: Family | None, card: CardFacts) -> str | N
         return None
     longname = card.longname or ""
     if " at usb-" in longname:  # snd-usb-audio: "<manufacturer> <product> at usb-..."
-        return longname.split(" at usb-")[0].strip() or card.name
+        # TI pads its strings: "Burr-Brown from TI               USB Audio CODEC  at usb-"
+        return " ".join(longname.split(" at usb-")[0].split()) or card.name
     return card.name
 
 

@@ -46,9 +46,12 @@ _SPEED_WORDS = {
 LONGNAME_MAX = 79
 
 
-def _cut_speed(speed: str, longname: str) -> str | None:
-    """The speed a longname cut at the kernel's limit still shows, when only one fits."""
-    if len(longname) != LONGNAME_MAX or len(speed) < 3:
+def _cut_speed(speed: str, longname: str, squeezed: bool) -> str | None:
+    """The speed a longname cut at the kernel's limit still shows, when only one fits. When
+    the copy squeezed runs of spaces (``squeezed``), the cut name is shorter than the limit
+    (TI's "Burr-Brown from TI               USB Audio CODEC" pads its name)."""
+    fits_limit = len(longname) <= LONGNAME_MAX if squeezed else len(longname) == LONGNAME_MAX
+    if not fits_limit or len(speed) < 3:
         return None
     fits = {value for word, value in _SPEED_WORDS.items() if word.startswith(speed)}
     return fits.pop() if len(fits) == 1 else None
@@ -88,8 +91,16 @@ def parse_card_header(line: str) -> CardFacts | None:
     )
 
 
-def apply_longname(card: CardFacts, longname: str) -> None:
-    """Set the longname and the USB facts it states (never guesses from a cut name)."""
+def header_squeezed(line: str) -> bool:
+    """Whether a card header's id field lost its padding to 15 characters (``1 [default ]``):
+    the copy squeezed runs of spaces, so its longname's length is no longer the kernel's."""
+    m = CARD_HEADER.match(line.replace("\xa0", " "))
+    return m is not None and len(m.group(2)) != 15
+
+
+def apply_longname(card: CardFacts, longname: str, squeezed: bool = False) -> None:
+    """Set the longname and the USB facts it states (never guesses from a cut name);
+    ``squeezed``: the copy squeezed the spaces of the card's lines (``header_squeezed``)."""
     card.longname = longname
     m = _GENERATED_NAME.match(card.name or "")
     if m:  # snd-usb-audio names a device without product string after its ids
@@ -110,7 +121,9 @@ def apply_longname(card: CardFacts, longname: str) -> None:
         if rest.startswith(","):
             card.usb_bus_path = f"usb-{controller}-{m.group(3)}"
             speed = rest[1:].strip().lower()
-            card.usb_speed = _SPEED_WORDS.get(speed) or _cut_speed(speed, longname.rstrip())
+            card.usb_speed = _SPEED_WORDS.get(speed) or _cut_speed(
+                speed, longname.rstrip(), squeezed
+            )
         elif rest.startswith(")"):
             card.usb_bus_path = f"usb-{controller}-{m.group(3)}"
 
@@ -129,14 +142,15 @@ def parse_cards(text: str) -> list[CardFacts]:
     """``/proc/asound/cards`` -> cards in listing order (index, id, driver, names, USB facts)."""
     cards: list[CardFacts] = []
     pending: CardFacts | None = None
+    squeezed = False
     for line in _clean(text):
         header = parse_card_header(line)
         if header:
             cards.append(header)
-            pending = header
+            pending, squeezed = header, header_squeezed(line)
             continue
         if pending is not None and looks_like_longname(line, pending):
-            apply_longname(pending, line.strip())
+            apply_longname(pending, line.strip(), squeezed)
         if line.strip():
             pending = None
     return cards

@@ -8,8 +8,10 @@ card) over built-in sound, HDMI, webcams, headsets and MIDI-only devices. The or
    may be built-in sound or HDMI (HD-Audio Generic without evidence), then the rest;
 2. the family's ``rank`` in the knowledge base (a known recording-interface family over a
    generic USB audio device);
-3. the most input channels, then output channels, where the input shows them;
-4. the lower card number.
+3. a card the listings show recording over one whose inputs are not shown, and that over
+   one they show only playing (a USB DAC or amplifier beside the mixer that records);
+4. the most input channels, then output channels, where the input shows them;
+5. the lower card number.
 
 Only cards JACK can open (a JACK device and an audio path) take part.
 """
@@ -33,10 +35,16 @@ def _rank(kb: KnowledgeBase, card: Card) -> int:
     return family.rank if family else 0
 
 
-def _key(kb: KnowledgeBase, card: Card) -> tuple[int, int, int, int, int]:
+def _records(card: Card) -> int:
+    """2: the listings show it recording, 1: not shown, 0: shown to only play."""
+    return {True: 2, None: 1, False: 0}[card.capture]
+
+
+def _key(kb: KnowledgeBase, card: Card) -> tuple[int, int, int, int, int, int]:
     return (
         -_tier(card),
         -_rank(kb, card),
+        -_records(card),
         -(card.capture_channels or 0),
         -(card.playback_channels or 0),
         card.index,
@@ -94,6 +102,10 @@ def _reason(kb: KnowledgeBase, best: Card, rivals: list[Card], cards: list[Card]
             f"{over}: it belongs to a known family of recording interfaces ({title}), "
             "the other does not."
         )
+    if _records(best) != _records(second):
+        if second.capture is False:
+            return f"{over}: the other only plays (the listings show no capture device for it)."
+        return f"{over}: the listings show it recording; the other's inputs are not shown."
     for attribute, words in (("capture_channels", "inputs"), ("playback_channels", "outputs")):
         mine, theirs = getattr(best, attribute), getattr(second, attribute)
         if (mine or 0) != (theirs or 0):

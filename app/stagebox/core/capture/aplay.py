@@ -23,7 +23,9 @@ _CARD_LINE = re.compile(
     re.IGNORECASE,
 )
 _SUBDEVICES = re.compile(r"^\s*[^\W\d][\w-]*(?:\s[\w-]+)?\s*:\s*(\d+)\s*/\s*(\d+)\s*$")
-_SUBDEVICE = re.compile(r"^\s*[^\W\d][\w-]*\s*#\d+\s*:")
+# "Subdevice #0:", "Sub-Gerät #0:", German "Untergeordnetes Gerät '0:", Polish
+# "Urządzenie podrzędne #0:"
+_SUBDEVICE = re.compile(r"^\s*[^\W\d][\w-]*(?:\s[\w-]+)?\s*[#']\d+\s*:")
 _HEADER = re.compile(r"^\s*\*{2,}.*?\b(PLAYBACK|CAPTURE)\b.*$", re.IGNORECASE)
 _TOOL_MESSAGE = re.compile(r"^\s*(?:aplay|arecord):\s")
 _NO_CARDS = re.compile(r"no soundcards found", re.IGNORECASE)

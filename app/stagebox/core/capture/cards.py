@@ -20,6 +20,7 @@ def find_card_listings(blocks: list[Block]) -> list[Listing[list[CardFacts]]]:
     for block in blocks:
         current: Listing[list[CardFacts]] | None = None
         pending: CardFacts | None = None
+        squeezed = False
         cut = False
         for line in block.lines:
             text = line.text
@@ -37,10 +38,10 @@ def find_card_listings(blocks: list[Block]) -> list[Listing[list[CardFacts]]]:
                     listings.append(current)
                     cut = False
                 current.data.append(header)
-                pending = header
+                pending, squeezed = header, procfs.header_squeezed(text)
                 continue
             if pending is not None and procfs.looks_like_longname(text, pending):
-                procfs.apply_longname(pending, text.strip())
+                procfs.apply_longname(pending, text.strip(), squeezed)
                 pending = None
                 continue
             if text.strip():

@@ -58,7 +58,7 @@ def build_facts(blocks: list[Block]) -> MachineFacts:
 
     if anchor is None:
         _cards_from_amixer(facts, blocks)
-    _apply_aplay(facts, blocks, bool(facts.cards))
+    undirected = _apply_aplay(facts, blocks, bool(facts.cards))
     if not facts.cards:
         _cards_from_id_links(facts, blocks)
     _apply_modules(facts, blocks)
@@ -67,6 +67,8 @@ def build_facts(blocks: list[Block]) -> MachineFacts:
     _apply_proc_devices(facts, blocks)
     chips = cards.find_chip_names(blocks)
     for index, names in codecs.find_codec_chips(blocks, facts.cards, facts.notes).items():
+        chips[index] = list(dict.fromkeys([*chips.get(index, []), *names]))
+    for index, names in _undirected_pcm_names(facts, undirected).items():
         chips[index] = list(dict.fromkeys([*chips.get(index, []), *names]))
     for index, names in chips.items():
         found = facts.card(index)
@@ -92,13 +94,33 @@ def _agreement(facts: MachineFacts) -> Callable[[Listing[aplay.AplayListing]], i
     return score
 
 
-def _apply_aplay(facts: MachineFacts, blocks: list[Block], anchored: bool) -> None:
+def _undirected_pcm_names(
+    facts: MachineFacts, undirected: list[Listing[aplay.AplayListing]]
+) -> dict[int, list[str]]:
+    """PCM names of aplay/arecord lines whose direction the paste cut off (``Karte 0:
+    Generic [HD-Audio Generic], Gerät 3: ATI HDMI [ATI HDMI]``): they still name the card's
+    chips (HDMI or analog), for cards whose index and id the card list confirms."""
+    found: dict[int, list[str]] = {}
+    for listing in undirected:
+        for entry in listing.data.entries:
+            card = facts.card(entry.card)
+            if card is not None and card.id == entry.card_id and entry.device_name:
+                names = found.setdefault(entry.card, [])
+                if entry.device_name not in names:
+                    names.append(entry.device_name)
+    return found
+
+
+def _apply_aplay(
+    facts: MachineFacts, blocks: list[Block], anchored: bool
+) -> list[Listing[aplay.AplayListing]]:
+    """Apply the chosen aplay/arecord -l listings; returns those without a direction."""
     found = aplay.find_aplay_listings(blocks)
     undirected = [item for item in found if item.data.direction is None]
     if undirected:
         facts.notes.append(
             f"{len(undirected)} aplay/arecord listing(s) without their PLAYBACK/CAPTURE line "
-            "or command: not used"
+            "or command: only their PCM names are used (as chip names)"
         )
     chosen: dict[Direction, Listing[aplay.AplayListing]] = {}
     for direction in Direction:
@@ -112,7 +134,7 @@ def _apply_aplay(facts: MachineFacts, blocks: list[Block], anchored: bool) -> No
         if _apply_device_hints(facts, blocks, set()):
             for direction in Direction:  # hints are no whole listing: absence says nothing
                 _unlisted(facts, direction, "PCM devices are unknown")
-        return
+        return undirected
     if not anchored:  # no /proc/asound/cards: the cards are those aplay/arecord list
         for listing in chosen.values():
             for entry in listing.data.entries:
@@ -150,6 +172,7 @@ def _apply_aplay(facts: MachineFacts, blocks: list[Block], anchored: bool) -> No
         other = Direction.CAPTURE if listed is Direction.PLAYBACK else Direction.PLAYBACK
         _unlisted(facts, other, "PCM devices of that direction are unknown")
     _apply_device_hints(facts, blocks, set(chosen))
+    return undirected
 
 
 def _unlisted(facts: MachineFacts, direction: Direction, why: str) -> None:
