@@ -249,6 +249,11 @@ def test_a_server_started_and_stopped_from_the_command_line_is_followed(
     assert "256 frames" in app.window.state_text.text()
     assert app.stop_action.isEnabled() and not app.start_action.isEnabled()
 
+    app.quit()  # the tray only followed it: quitting leaves the musician's JACK running
+    assert JackController(UserPaths.from_env()).status(jack_server_name).running
+    app = tray()
+    qtbot.waitUntil(lambda: app.model.state is TrayState.RUNNING, timeout=20_000)
+
     assert subprocess.run([*jack, "stop", "--server-name", jack_server_name]).returncode == 0
     qtbot.waitUntil(lambda: app.model.state is not TrayState.RUNNING, timeout=10_000)
     assert app.model.state is TrayState.STOPPED, app.model.message

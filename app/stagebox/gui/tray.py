@@ -63,7 +63,9 @@ class TrayApp(QObject):
         self.active: str | None = self.remembered.get()
         self.running_settings: Any = None
         self.server_record: Any = None  # the record of the followed server, for why it ended
+        self.adopted = False  # the followed server was started elsewhere: Quit leaves it running
         self._looking = False  # a look for a server started elsewhere is in flight
+        self._look_again = False  # the records changed during that look: look once more
         self.starting: tuple[Any, Any] | None = None  # (settings, watch) of a start in flight
         self._controller = controller
         self.watch: Any = None
@@ -182,6 +184,7 @@ class TrayApp(QObject):
         self.watch = watch
         self.running_settings = settings
         self.server_record = record
+        self.adopted = False
         self.model.started(
             rate=getattr(status, "rate", None) or watch.samplerate,
             period=getattr(status, "period", None) or watch.blocksize,
@@ -266,7 +269,11 @@ class TrayApp(QObject):
 
     def look_for_server(self) -> None:
         """Follow the active profile's server when something else started it."""
-        if self.active is None or self._looking or self.starting is not None:
+        if self._looking:
+            # a record written (temp file, then rename) while the look reads: not missed
+            self._look_again = True
+            return
+        if self.active is None or self.starting is not None:
             return
         if self.model.running or self.model.state is TrayState.STARTING:
             return
@@ -283,6 +290,9 @@ class TrayApp(QObject):
         def done(found: Any = None) -> None:
             self._looking = False
             self._found(found, watch)
+            if self._look_again:
+                self._look_again = False
+                self.look_for_server()
 
         self._looking = True
         run_task(look, done, lambda _exc: done(None))
@@ -294,6 +304,7 @@ class TrayApp(QObject):
         status, record = found
         settings = status.settings
         self.watch, self.server_record, self.running_settings = watch, record, settings
+        self.adopted = True
         self.model.found_running(
             device=_device(settings) if settings is not None else None,
             rate=status.rate,
@@ -389,12 +400,13 @@ class TrayApp(QObject):
         dialog.show()
 
     def quit(self) -> None:
-        """Leave nothing behind: a start in flight finishes first, then its jackd stops."""
+        """Leave nothing behind: a start in flight finishes first, then its jackd stops. A
+        server the tray only followed (`stagebox jack start`, the wizard) keeps running."""
         from PySide6.QtCore import QThreadPool
         from PySide6.QtWidgets import QApplication
 
         QThreadPool.globalInstance().waitForDone(30_000)
-        settings = self.running_settings
+        settings = None if self.adopted else self.running_settings
         if self.starting is not None:
             settings, pending_watch = self.starting
             pending_watch.stop()
