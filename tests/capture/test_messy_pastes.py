@@ -626,8 +626,7 @@ def _numbered(lines: list[str], style: str) -> str:
 
 def _summary(facts: MachineFacts) -> list[tuple[object, ...]]:
     return [
-        (c.index, c.id, c.driver, c.module, c.usb_id, c.usb_speed, c.longname)
-        for c in facts.cards
+        (c.index, c.id, c.driver, c.module, c.usb_id, c.usb_speed, c.longname) for c in facts.cards
     ]
 
 

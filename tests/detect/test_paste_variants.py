@@ -67,7 +67,7 @@ def test_the_bus_line_names_the_controller_to_unbind(detect_paste) -> None:
 
 
 def test_on_an_xhci_port_the_unbind_is_not_offered(detect_paste) -> None:
-    """"using xhci_hcd": a USB 3 controller, which has no USB 1.1 companion to fall back to."""
+    """ "using xhci_hcd": a USB 3 controller, which has no USB 1.1 companion to fall back to."""
     data = detect_paste(kernel_log("xhci_hcd") + CARDS)
     codes = [f["code"] for f in data["findings"]]
     assert "xhci_only" in codes and "ehci_unbind_required" not in codes

@@ -289,4 +289,3 @@ def test_a_server_running_before_the_tray_is_shown_and_someone_elses_is_never_st
         if jackd.poll() is None:
             jackd.kill()
         jackd.wait(5)
-

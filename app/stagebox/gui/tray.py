@@ -175,9 +175,7 @@ class TrayApp(QObject):
             watch.start()
             return status, controller.record(settings.server_name or None)
 
-        run_task(
-            start, lambda result: self._started(*result, settings, watch), self._start_failed
-        )
+        run_task(start, lambda result: self._started(*result, settings, watch), self._start_failed)
 
     def _started(self, status: Any, record: Any, settings: Any, watch: Any) -> None:
         self.starting = None

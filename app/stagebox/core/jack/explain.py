@@ -213,4 +213,3 @@ _STOPPED_ON_REQUEST = re.compile(r"jack main caught signal (?:2|15)\b", re.IGNOR
 def stopped_on_request(log_text: str) -> bool:
     """Whether jackd's log shows that it ended because it was asked to (not a crash)."""
     return _STOPPED_ON_REQUEST.search(log_text) is not None
-
