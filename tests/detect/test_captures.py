@@ -108,6 +108,8 @@ def test_07_scarlett_hdmi_mixer_and_no_usb_stream(detect_json) -> None:
     assert scarlett["access"] == "hw" and scarlett["jack_device"] == "hw:USB"
     assert scarlett["usb_speed"] == "high" and scarlett["controller"] == "0000:00:14.0"
     assert scarlett["family"] == "focusrite"
+    # no module list in the paste: the driver fields name their modules (kernel table)
+    assert [c["module"] for c in data["cards"]] == ["snd_hda_intel"] * 2 + ["snd_usb_audio"]
     assert "alsa-scarlett-gui" in _finding(data, "mixer_tool")["message"]
     # aplay -L lists usbstream:CARD=... for every card: that says nothing
     assert all(c["access"] != "usb_stream" for c in data["cards"])
@@ -125,6 +127,12 @@ def test_10_offers_hw_usb_not_the_hdmi_card(detect_json) -> None:
     ]
     assert _card(data, 1)["jack_device"] == "hw:USB"
     assert _card(data, 1)["controller"] == "0000:00:1a.0"
+    # only a cards file: "USB-Audio" is set by snd-usb-audio alone, "HDA-Intel" by snd-hda-intel
+    assert [(c["driver"], c["module"]) for c in data["cards"]] == [
+        ("HDA-Intel", "snd_hda_intel"),
+        ("USB-Audio", "snd_usb_audio"),
+        ("HDA-Intel", "snd_hda_intel"),
+    ]
     hint = _finding(data, "wrong_device_hint")
     assert hint["card"] == 2 and "hw:USB" in hint["fix"]
 
@@ -133,6 +141,7 @@ def test_11_hdsp_firmware_required(detect_json) -> None:
     data = detect_json("11")
     dsp = _card(data, 1)
     assert (dsp["id"], dsp["driver"], dsp["kind"]) == ("DSP", "H-DSP", "interface")
+    assert dsp["module"] == "snd_hdsp" and _card(data, 0)["module"] == "snd_intel8x0"
     assert dsp["longname"] == "RME Hammerfall DSP at 0x58000000, irq 10"
     assert dsp["access"] == "none" and dsp["jack_device"] is None
     firmware = _finding(data, "firmware_required")
@@ -158,6 +167,7 @@ def test_16_keystation_is_midi_only(detect_json) -> None:
     ultra, k88 = _card(data, 1), _card(data, 2)
     assert (ultra["id"], ultra["kind"], ultra["jack_device"]) == ("Ultra", "interface", "hw:Ultra")
     assert ultra["usb_speed"] == "high"
+    assert (ultra["module"], k88["module"]) == ("snd_usb_audio", "snd_usb_audio")
     assert (k88["id"], k88["kind"], k88["access"], k88["jack_device"]) == (
         "K88",
         "midi_only",
@@ -227,6 +237,7 @@ def test_27_hdsp_firmware_loaded_opens_hw_dsp(detect_json) -> None:
         (2, "NVidia", "hdmi"),
     ]
     assert _card(data, 1)["jack_device"] == "hw:DSP"
+    assert _card(data, 1)["module"] == "snd_hdsp"
     assert "firmware_required" not in _codes(data)
 
 

@@ -159,6 +159,16 @@ def test_scarlett_hardware_mixer_rate_limit() -> None:
             "PCI id 1412:1712 is already in 'snd_ice1712'",
         ),
         (lambda d, f: d["pci"][0].pop("sources"), "pci 'snd_ice1712': missing 'sources'"),
+        (
+            lambda d, f: d["card_driver"][1]["drivers"].append("USB-Audio"),
+            "driver string 'USB-Audio' is already in 'snd_usb_audio'",
+        ),
+        (
+            lambda d, f: d["card_driver"][0].update(module="snd-usb-audio"),
+            "module must be underscored",
+        ),
+        (lambda d, f: d["card_driver"][0].pop("sources"), "'snd_usb_audio': missing 'sources'"),
+        (lambda d, f: d["card_driver"][0].update(drivers=[]), "at least one driver string"),
     ],
 )
 def test_invalid_data_is_a_clear_error_naming_the_entry(mutate, expected) -> None:
@@ -199,3 +209,41 @@ def test_behringer_umc_ids_come_from_the_kernel_tables() -> None:
     assert any("quirks.c" in source for source in umc.sources)
     assert kb.match_usb("1397:0508") is umc
     assert kb.match_usb("1397:0509") is kb.family("behringer_umc404hd")
+
+
+def test_card_driver_strings_name_one_kernel_module_each() -> None:
+    kb = load_knowledge()
+    assert kb.module_of_card_driver("USB-Audio") == "snd_usb_audio"
+    assert kb.module_of_card_driver("HDA-Intel") == "snd_hda_intel"
+    assert kb.module_of_card_driver("ICH4") == "snd_intel8x0"
+    assert kb.module_of_card_driver("USB US-122L") == "snd_usb_us122l"
+    assert kb.module_of_card_driver("H-DSP") == "snd_hdsp"
+    # exact strings only; unknown ones stay unknown
+    assert kb.module_of_card_driver("usb-audio") is None
+    assert kb.module_of_card_driver("HDA-Intel ") is None
+    assert kb.module_of_card_driver(None) is None
+    for entry in kb.card_drivers:
+        assert all(s.startswith("torvalds/linux:sound/") for s in entry.sources), entry
+
+
+_CARDS_AND_MODULES = """$ cat /proc/asound/cards
+ 0 [Intel          ]: HDA-Intel - HDA Intel
+                      HDA Intel at 0xfebf8000 irq 22
+ 1 [Ultra          ]: USB-Audio - Fast Track Ultra
+                      M-Audio Fast Track Ultra at usb-0000:00:1d.7-2, high speed
+ 2 [Odd            ]: Some-Driver - Odd Card
+                      Odd Card at 0x1000
+"""
+
+
+def test_a_pasted_module_list_wins_over_the_driver_table() -> None:
+    from stagebox.core.capture import parse_capture
+    from stagebox.core.detect import detect_facts
+
+    bare = detect_facts(parse_capture(_CARDS_AND_MODULES))
+    assert [c.module for c in bare.cards] == ["snd_hda_intel", "snd_usb_audio", None]
+    listed = _CARDS_AND_MODULES + (
+        "$ cat /proc/asound/modules\n 0 snd_hda_intel\n 1 snd_usb_audio_custom\n 2 snd_odd\n"
+    )
+    result = detect_facts(parse_capture(listed))
+    assert [c.module for c in result.cards] == ["snd_hda_intel", "snd_usb_audio_custom", "snd_odd"]

@@ -251,7 +251,12 @@ def _directions(
 
 def _classify(ctx: _Context, card: CardFacts, taken: set[str]) -> Card:
     usb_devices = [d for d in ctx.facts.usb_devices or [] if d.usb_id[:4] != ROOT_HUB_VENDOR]
-    card = replace(card, usb_id=card.usb_id or _usb_id_from_names(card))
+    card = replace(
+        card,
+        usb_id=card.usb_id or _usb_id_from_names(card),
+        # no module list: the driver field names its module where one module alone sets it
+        module=card.module or ctx.kb.module_of_card_driver(card.driver),
+    )
     device = _linked_device(card, usb_devices) if _on_usb(card) else None
     if device is not None:
         ctx.linked_usb.add(id(device))

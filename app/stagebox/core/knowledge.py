@@ -156,6 +156,16 @@ class PciDriver:
 
 
 @dataclass(frozen=True)
+class CardDriver:
+    """The kernel module that sets a card's driver field (``card->driver``, the word before
+    " - " in /proc/asound/cards): for inputs that show the card but list no modules."""
+
+    drivers: frozenset[str]  # exact strings, e.g. "USB-Audio"
+    module: str  # underscored, e.g. "snd_usb_audio"
+    sources: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
 class FindingText:
     code: str
     severity: Severity
@@ -172,11 +182,14 @@ class KnowledgeBase:
     families: list[Family]
     finding_texts: dict[str, FindingText]
     pci_drivers: list[PciDriver] = field(default_factory=list)
+    card_drivers: list[CardDriver] = field(default_factory=list)
     _by_key: dict[str, Family] = field(default_factory=dict, repr=False)
     _by_usb_id: dict[str, Family] = field(default_factory=dict, repr=False)
+    _by_card_driver: dict[str, str] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self._by_key = {f.key: f for f in self.families}
+        self._by_card_driver = {d: c.module for c in self.card_drivers for d in c.drivers}
         for family in self.families:
             for usb_id in _family_usb_ids(family):
                 self._by_usb_id[usb_id] = family
@@ -198,6 +211,11 @@ class KnowledgeBase:
                 if match.usb_vendors and vendor in match.usb_vendors and _vendor_only(match):
                     return family
         return None
+
+    def module_of_card_driver(self, driver: str | None) -> str | None:
+        """The kernel module that sets this exact ``card->driver`` string, or None when the
+        knowledge base does not know one single module for it."""
+        return self._by_card_driver.get(driver) if driver else None
 
     def family_of_module(self, module: str) -> Family | None:
         """The first family one of whose match tables names this kernel module."""
@@ -642,9 +660,46 @@ def _parse_pci(index: int, table: Any, families: list[Family]) -> PciDriver:
     )
 
 
+_CARD_DRIVER_KEYS: dict[str, type] = {"drivers": list, "module": str, "sources": list}
+MODULE_RE = re.compile(r"^snd_[a-z0-9_]+$")
+
+
+def _parse_card_driver(index: int, table: Any) -> CardDriver:
+    where = f"card_driver #{index + 1}"
+    if not isinstance(table, dict):
+        raise KnowledgeError(f"{where}: must be a table")
+    where = f"card_driver {table.get('module', f'#{index + 1}')!r}"
+    _check_keys(where, table, _CARD_DRIVER_KEYS)
+    for name in _CARD_DRIVER_KEYS:
+        if name not in table:
+            raise KnowledgeError(f"{where}: missing {name!r}")
+    if not MODULE_RE.match(table["module"]):
+        raise KnowledgeError(f"{where}: module must be underscored like 'snd_usb_audio'")
+    drivers = _strings(where, "drivers", table["drivers"])
+    if not drivers:
+        raise KnowledgeError(f"{where}: 'drivers' must name at least one driver string")
+    if not _strings(where, "sources", table["sources"]):
+        raise KnowledgeError(f"{where}: 'sources' must name where the facts come from")
+    return CardDriver(frozenset(drivers), table["module"], list(table["sources"]))
+
+
+def _parse_card_drivers(tables: list[Any]) -> list[CardDriver]:
+    parsed = [_parse_card_driver(n, t) for n, t in enumerate(tables)]
+    seen: dict[str, str] = {}
+    for entry in parsed:
+        for driver in sorted(entry.drivers):
+            if driver in seen:
+                raise KnowledgeError(
+                    f"card_driver {entry.module!r}: driver string {driver!r} is already in "
+                    f"{seen[driver]!r} (a string two modules set is left out)"
+                )
+            seen[driver] = entry.module
+    return parsed
+
+
 def parse_knowledge(devices: dict[str, Any], findings: dict[str, Any]) -> KnowledgeBase:
     """Build and validate a knowledge base from the two parsed TOML documents."""
-    unknown = set(devices) - {"family", "pci"}
+    unknown = set(devices) - {"family", "pci", "card_driver"}
     if unknown:
         raise KnowledgeError(f"devices.toml: unknown top-level key(s) {sorted(unknown)}")
     families = [_parse_family(n, t) for n, t in enumerate(devices.get("family", []))]
@@ -676,7 +731,8 @@ def parse_knowledge(devices: dict[str, Any], findings: dict[str, Any]) -> Knowle
                     f"pci {driver.module!r}: PCI id {pci_id} is already in {seen_pci[pci_id]!r}"
                 )
             seen_pci[pci_id] = driver.module
-    return KnowledgeBase(families, texts, pci)
+    card_drivers = _parse_card_drivers(devices.get("card_driver", []))
+    return KnowledgeBase(families, texts, pci, card_drivers)
 
 
 def _read_toml(name: str, directory: Path | None) -> dict[str, Any]:
