@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
+import pytest
 from stagebox.core.capture import parse_capture
 from stagebox.core.facts import (
     FACTS_SECTION_TITLE,
@@ -678,3 +679,34 @@ def test_listings_that_start_with_numbers_are_not_line_numbers() -> None:
     assert strip_line_numbers(cards) == cards
     three = ["1. first", "2. second", "3. third"]  # too few lines to be sure
     assert strip_line_numbers(three) == three
+
+
+@pytest.mark.parametrize(
+    ("text", "kernel"),
+    [
+        ("Using kernel 2.6.32-24-generic\nand alsa-firmware from medibuntu", "2.6.32-24-generic"),
+        ("I'm on kernel 5.15.0-76-generic.", "5.15.0-76-generic"),
+        ("Debian 12, Linux 6.1.0-13-amd64, PipeWire", "6.1.0-13-amd64"),
+        ("kernel version: 4.15.0-20-lowlatency", "4.15.0-20-lowlatency"),
+        ("uname -r says 5.15.0-76-lowlatency", "5.15.0-76-lowlatency"),
+        (
+            "uname -a: Linux studio 6.8.0-45-generic #45-Ubuntu SMP PREEMPT_DYNAMIC",
+            "6.8.0-45-generic",
+        ),
+        # never an ALSA, package or distribution version, nor a bare major.minor
+        ("ALSA version 1.0.23, alsa-utils 1.2.6", None),
+        ("installed linux-image-5.15.0-76-generic and alsa-base 1.0.25", None),
+        ("Linux Mint 21.1 with kernel 6.1", None),
+        ("the kernel module snd-usb-audio 1.2.3 is loaded", None),
+        ("Advanced Linux Sound Architecture Driver Version 1.0.23.", None),
+        ("kernel: usb 1-7: new high speed USB device using ehci_hcd and address 4", None),
+        ("Ubuntu 10.04.4 LTS", None),
+    ],
+)
+def test_a_kernel_release_in_the_prose(text: str, kernel: str | None) -> None:
+    assert parse_capture(text).kernel == kernel
+
+
+def test_prose_kernel_gives_way_to_a_stated_one() -> None:
+    text = "I run kernel 5.15.0-76-generic, I think\n$ uname -r\n6.1.0-13-amd64\n"
+    assert parse_capture(text).kernel == "6.1.0-13-amd64"

@@ -580,6 +580,8 @@ def test_24_ua4fx_wiki_device_information_class_compliant_mode(detect_json) -> N
     assert "ADVANCE off" in ua["model"]  # 00a4 is the class-compliant id, 00a3 the advanced one
     assert (ua["playback"], ua["capture"]) == (True, True)  # /proc/asound/devices [ 0- 0]
     assert "advanced_mode" in _codes(data, 0)
+    # the root hub's "Manufacturer=Linux 2.6.24-rc2-git5 ohci_hcd" names the running kernel
+    assert data["kernel"] == "2.6.24-rc2-git5"
     # the wiki's aplay -l ("card 1: UA4FX") was taken at another moment: not card 1
     assert data["recommended"]["jack_device"] == "hw:UA4FX"
 

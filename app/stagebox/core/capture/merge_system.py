@@ -9,7 +9,7 @@ from stagebox.core.capture.listing import Listing, choose
 from stagebox.core.capture.sections import Block
 from stagebox.core.facts import CardFacts, MachineFacts
 
-_KERNEL_SOURCE_RANK = {"uname": 3, "alsa-info": 3, "dmesg": 2, "bare line": 1}
+_KERNEL_SOURCE_RANK = {"uname": 3, "alsa-info": 3, "dmesg": 2, "bare line": 1, "prose": 0}
 
 
 def apply_system(

@@ -57,12 +57,24 @@ _BANNER = re.compile(rf"Linux version {_RELEASE}\s")
 # /proc/asound/version, second line: "Compiled on Oct  4 2010 for kernel 2.6.32-25-generic-pae (SMP)."
 _COMPILED_FOR = re.compile(rf"^\s*Compiled on .*? for kernel {_RELEASE}")
 _KERNEL_RELEASE = re.compile(r"^\s*Kernel release:(.*)$")
+# A release written in prose: three numbers, with the distribution's suffix if any
+# ("2.6.32-24-generic", "6.1.0-13-amd64", "2.6.31-rc9"), ending the word (a full stop too)
+_PROSE_NUMBER = r"v?(\d+\.\d+\.\d+(?:-[\w.+~-]*[\w+~])?)(?=$|[\s,;)!?]|\.(?:\s|$))"
+# "Using kernel 2.6.32-24-generic", "kernel version: 5.15.0-76-generic", "Linux 6.1.0-13-amd64"
+# (not "linux-image-...", "Linux Mint 21.1", "kernel module ...", an ALSA or package version)
+_PROSE_KERNEL = re.compile(
+    r"(?<![\w./-])(?:[Kk]ernel|KERNEL|Linux)(?:\s+(?:version|release|is|now))*\s*:?\s+"
+    + _PROSE_NUMBER
+)
+# "uname -r says 5.15.0-76-generic", "uname -a: Linux box 6.1.0-13-amd64 #1 SMP ..."
+_UNAME_INLINE = re.compile(r"\buname\s+-r\b[^\d\n]{0,12}?" + _PROSE_NUMBER)
+_UNAME_A_INLINE = re.compile(rf"(?<![\w-])Linux\s+\S+\s+{_RELEASE}\s+#\d")
 
 
 @dataclass
 class KernelFact:
     release: str
-    source: str  # "uname", "alsa-info", "dmesg", "bare line"
+    source: str  # "uname", "alsa-info", "dmesg", "bare line", "prose"
 
 
 def find_kernel_facts(blocks: list[Block], notes: list[str]) -> list[Listing[KernelFact]]:
@@ -90,6 +102,10 @@ def find_kernel_facts(blocks: list[Block], notes: list[str]) -> list[Listing[Ker
                 m := _STANDALONE_RELEASE.match(text)
             ):
                 fact = KernelFact(m.group(1), "bare line")
+            elif (m := _UNAME_A_INLINE.search(text)) or (m := _UNAME_INLINE.search(text)):
+                fact = KernelFact(m.group(1), "uname")
+            elif m := _PROSE_KERNEL.search(text):
+                fact = KernelFact(m.group(1), "prose")
             if fact:
                 found.append(Listing("kernel", line.number, fact, title=block.title))
     return found
