@@ -689,3 +689,13 @@ def test_32_a_failed_us122l_probe_invents_no_card(detect_json) -> None:
     data = detect_json(forum_path("32"))
     assert data["cards"] == [] and data["alsa"] == "unknown"
     assert data["recommended"] is None
+    assert data["kernel"] == "2.6.32-24-generic"  # "Using kernel 2.6.32-24-generic"
+    # the device is there, its driver did not set it up: the contract's driver_not_bound
+    [failed] = [f for f in data["findings"] if f["code"] == "driver_not_bound"]
+    assert (failed["severity"], failed["card"], failed["usb_id"]) == ("error", None, None)
+    message = failed["message"]
+    assert "snd-usb-us122l: probe of 1-6:1.1 failed with error -22" in message
+    assert "EINVAL (Invalid argument)" in message and "refused a value" in message
+    assert "cannot set freq 44100 to ep 0x81" in message and "USB port 1-6" in message
+    assert "sudo modprobe -r snd-usb-us122l" in failed["fix"]
+    assert "interface_card_not_shown" not in {f["code"] for f in data["findings"]}

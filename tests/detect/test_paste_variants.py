@@ -137,3 +137,48 @@ def test_a_firewire_interface_known_by_its_driver_field(detect_paste) -> None:
         "PCH": "onboard",
         "SaffirePro40": "firewire_interface",
     }
+
+
+PROBE_FAILED_NEW_KERNEL = """\
+$ sudo dmesg | tail
+[  101.000000] usb 3-2: new high-speed USB device number 4 using xhci_hcd
+[  101.200000] usb 3-2: New USB device found, idVendor=0644, idProduct=800e, bcdDevice= 1.00
+[  101.200020] usb 3-2: Product: US-122L
+[  103.300000] usb 3-2: cannot set freq 48000 to ep 0x81
+[  103.400000] snd-usb-us122l 3-2:1.1: probe with driver snd-usb-us122l failed with error -110
+"""
+
+
+def test_a_failed_probe_in_the_newer_kernel_words(detect_paste) -> None:
+    data = detect_paste(PROBE_FAILED_NEW_KERNEL + CARDS)
+    [failed] = [f for f in data["findings"] if f["code"] == "driver_not_bound"]
+    assert failed["usb_id"] == "0644:800e" and "Tascam US-122L (USB 0644:800e)" in failed["message"]
+    assert "probe with driver snd-usb-us122l failed with error -110" in failed["message"]
+    assert "ETIMEDOUT" in failed["message"] and "did not answer in time" in failed["message"]
+    assert "cannot set freq 48000 to ep 0x81" in failed["message"]
+    [missing] = data["usb_audio_without_card"]
+    assert (missing["usb_id"], missing["port_path"]) == ("0644:800e", "3-2")
+    assert "snd-usb-us122l failed to set it up (error -110" in missing["reason"]
+
+
+def test_a_failed_probe_is_no_problem_once_its_card_is_shown(detect_paste) -> None:
+    cards = CARDS + (
+        " 1 [US122L         ]: USB US-122L - TASCAM US-122L\n"
+        "                      TASCAM US-122L (644:800e if 0 at 003/005)\n"
+    )
+    data = detect_paste(PROBE_FAILED_NEW_KERNEL + cards)
+    assert "driver_not_bound" not in {f["code"] for f in data["findings"]}
+    assert data["usb_audio_without_card"] == []
+
+
+def test_probe_failures_of_other_drivers_are_only_noted() -> None:
+    from stagebox.core.capture import parse_capture
+
+    text = (
+        "[ 5.1] snd_hda_intel 0000:00:1f.3: probe with driver snd_hda_intel failed with error -16\n"
+    )
+    facts = parse_capture(text)
+    [failure] = facts.probe_failures
+    assert (failure.driver, failure.device, failure.error) == ("snd_hda_intel", "0000:00:1f.3", -16)
+    assert failure.usb_port_path is None
+    assert any("snd_hda_intel failed to set up 0000:00:1f.3" in n for n in facts.notes)

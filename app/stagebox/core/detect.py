@@ -9,6 +9,8 @@ which facts apply: it never guesses (``None`` stays "unknown").
 
 from __future__ import annotations
 
+import errno
+import os
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -499,14 +501,86 @@ def _has_card(ctx: _Context, device: UsbDeviceFacts, family: Family, cards: list
     return any(c.family == family.key and c.usb_id in (None, device.usb_id) for c in cards)
 
 
-def _usb_without_card(ctx: _Context, cards: list[Card]) -> list[UsbAudioWithoutCard]:
+#: What a probe's errno says, in plain words (the kernel's include/uapi/asm-generic/errno*.h)
+_PROBE_ERRORS = {
+    2: "a file it needs, often firmware, is missing",
+    5: "a transfer to the device failed",
+    12: "the kernel had no memory for it",
+    16: "the device or something it needs is in use",
+    22: "the driver or the device refused a value it was given",
+    32: "the device refused a USB request",
+    71: "a USB transfer to the device failed",
+    110: "the device did not answer in time",
+}
+
+
+def _probe_error(error: int) -> str:
+    """``-22`` -> ``error -22, EINVAL (Invalid argument): the driver or ... given``."""
+    number = abs(error)
+    name = errno.errorcode.get(number)
+    words = f"error {error}" + (f", {name} ({os.strerror(number)})" if name else "")
+    plain = _PROBE_ERRORS.get(number)
+    return f"{words}: {plain}" if plain else words
+
+
+def _probe_failures(ctx: _Context, cards: list[Card]) -> tuple[list[UsbAudioWithoutCard], set[str]]:
+    """A known interface whose driver the kernel log shows failing to set it up ("probe of
+    1-6:1.1 failed with error -22"): the device is there, its driver made no card. Returns
+    the devices without card it explains and the USB port paths it told about."""
     missing: list[UsbAudioWithoutCard] = []
+    told: set[str] = set()
+    for failure in ctx.facts.probe_failures:
+        if -failure.error in (errno.ENODEV, errno.ENXIO):
+            continue  # the driver declined the device (US-144 at high speed): told elsewhere
+        port = failure.usb_port_path
+        device = next(
+            (d for d in ctx.facts.usb_devices or [] if port and d.port_path == port), None
+        )
+        family = ctx.kb.match_usb(device.usb_id) if device else None
+        module = failure.driver.replace("-", "_")
+        family = family or ctx.kb.family_of_module(module)
+        if family is None or family.kind is not Kind.INTERFACE:
+            continue
+        usb_id = device.usb_id if device else None
+        if any(c.family == family.key and c.usb_id in (None, usb_id) for c in cards):
+            continue  # a card of it is shown: a later probe made it
+        model = family.models.get(usb_id or "") or (device.name if device else None)
+        where = f" (USB {usb_id})" if usb_id else ""
+        if port:
+            where += f" at USB port {port}"
+        detail = f"; before that it says '{failure.detail}'" if failure.detail else ""
+        ctx.add(
+            "driver_not_bound_probe",
+            None,
+            usb_id=usb_id,
+            model=model or f"{family.title.split(' (')[0]} (the log does not show which model)",
+            where=where,
+            dashed=failure.driver,
+            logged_line=failure.line
+            or f"{failure.driver}: probe of {failure.device} failed with error {failure.error}",
+            error=_probe_error(failure.error),
+            detail=detail,
+        )
+        if port:
+            told.add(port)
+        if device is not None:
+            reason = (
+                f"its driver {failure.driver} failed to set it up ({_probe_error(failure.error)})"
+            )
+            missing.append(_without(device, family, model, reason))
+    return missing, told
+
+
+def _usb_without_card(ctx: _Context, cards: list[Card]) -> list[UsbAudioWithoutCard]:
+    missing, told = _probe_failures(ctx, cards)
     # a paste with lsusb but no card list says nothing about which devices have a card
     cards_known = ctx.facts.alsa_loaded is not None or bool(cards)
     for device in ctx.facts.usb_devices or []:
         family = ctx.kb.match_usb(device.usb_id)
         if family is None or device.usb_id[:4] == ROOT_HUB_VENDOR:
             continue
+        if device.port_path in told:
+            continue  # its failed probe is the reason already
         if "usb-storage" in device.drivers and device.usb_id.startswith("1235:"):
             ctx.add("scarlett_msd_mode", None, usb_id=device.usb_id)
         if family.kind is Kind.OTHER:

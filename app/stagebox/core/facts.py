@@ -90,6 +90,28 @@ class UsbDeviceFacts:
     hcd: str | None = None  # the host controller driver when only that is known (dmesg)
 
 
+@dataclass
+class ProbeFailure:
+    """A kernel log line saying a driver gave up setting up a device: ``snd-usb-us122l:
+    probe of 1-6:1.1 failed with error -22`` (older kernels) or ``snd-usb-us122l 1-6:1.1:
+    probe with driver snd-usb-us122l failed with error -22``."""
+
+    driver: str  # as the kernel names it, "snd-usb-us122l"
+    device: str  # the device or USB interface, "1-6:1.1"
+    error: int  # the (negative) errno, -22
+    # the driver's own complaint just before it in the log ("cannot set freq 44100 to ep 0x81")
+    detail: str | None = None
+    line: str | None = None  # the kernel's words, as logged
+
+    @property
+    def usb_port_path(self) -> str | None:
+        """ "1-6" for the USB interface "1-6:1.1"; None when the device is not on USB."""
+        head, _, interface = self.device.partition(":")
+        if interface and all(part.isdigit() for part in head.replace("-", ".").split(".")):
+            return head if "-" in head else None
+        return None
+
+
 class HostControllerType(StrEnum):
     EHCI = "ehci"  # USB 2.0, PCI class 0x0c0320
     UHCI = "uhci"  # USB 1.1 companion, 0x0c0300
@@ -128,6 +150,8 @@ class MachineFacts:
     # PCM directions the input has no whole listing of ("playback" without aplay -l,
     # "capture" without arecord -l): there a card without PCMs is "unknown", not "none"
     unlisted_pcm_directions: list[str] = field(default_factory=list)
+    # drivers the kernel log shows failing to set up a device
+    probe_failures: list[ProbeFailure] = field(default_factory=list)
 
     def card(self, index: int) -> CardFacts | None:
         return next((c for c in self.cards if c.index == index), None)
@@ -189,4 +213,5 @@ def facts_from_json(text: str) -> MachineFacts:
         jack_log=list(data.get("jack_log", [])),
         notes=list(data.get("notes", [])),
         unlisted_pcm_directions=list(data.get("unlisted_pcm_directions", [])),
+        probe_failures=[ProbeFailure(**p) for p in data.get("probe_failures", [])],
     )

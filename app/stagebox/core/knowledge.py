@@ -399,6 +399,8 @@ FINDING_FIELDS = frozenset(
         "pci_card",
         "slot",
         "why",
+        "error",
+        "detail",
     ]
 )
 

@@ -42,6 +42,12 @@ def apply_usb(facts: MachineFacts, blocks: list[Block]) -> None:
             if node.usb_id
         ]
     dmesg = system.find_dmesg(blocks)
+    facts.probe_failures = dmesg.probe_failures
+    for failure in dmesg.probe_failures:
+        facts.notes.append(
+            f"kernel log: {failure.driver} failed to set up {failure.device} "
+            f"(error {failure.error})"
+        )
     if facts.usb_devices is None:
         facts.usb_devices = _devices_in_kernel_log(facts, dmesg)
         if facts.usb_devices is None:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from stagebox.core.capture.listing import Listing, runs
 from stagebox.core.capture.sections import Block
+from stagebox.core.facts import ProbeFailure
 from stagebox.core.procfs import normalize_module, normalize_usb_id
 
 # -- lsmod ------------------------------------------------------------------------------------
@@ -137,6 +138,19 @@ _HCD_REMOVE = re.compile(
     r"(?<![\w-])([\w-]+) ((?:[0-9a-f]{4}:)?[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]): remove\b"
 )
 _DRIVER_HINT = re.compile(r"disable ehci[-_]hcd", re.IGNORECASE)
+# "snd-usb-us122l: probe of 1-6:1.1 failed with error -22" (drivers/base/dd.c, older kernels)
+_PROBE_OF = re.compile(r"(?<![\w-])([\w-]+): probe of (\S+) failed with error (-?\d+)")
+# "snd-usb-us122l 1-6:1.1: probe with driver snd-usb-us122l failed with error -22" (newer)
+_PROBE_WITH = re.compile(
+    r"(?<![\w-])[\w-]+ (\S+): probe with driver ([\w-]+) failed with error (-?\d+)"
+)
+# a USB audio driver's own complaint before it gives up: "8: cannot set freq 44100 to ep
+# 0x81" (us122l.c, the device number first), "usb 1-6: cannot set freq ...",
+# "us122l_set_sample_rate error"
+_PROBE_DETAIL = re.compile(
+    r"^(?:\d+(?::\d+){0,2}: |usb \d+-[\d.]+: |[\w-]+ \d+-[\d.]+:[\d.]+: )?"
+    r"(cannot (?:set|get|init|create|find|submit|claim|allocate)\b.*|\w+_set_sample_rate error)\s*$"
+)
 
 
 @dataclass
@@ -163,6 +177,7 @@ class DmesgFacts:
     bus_controllers: dict[int, str] = field(default_factory=dict)  # bus -> PCI address
     removed_controllers: list[tuple[str, str]] = field(default_factory=list)  # (driver, pci)
     messages: list[str] = field(default_factory=list)
+    probe_failures: list[ProbeFailure] = field(default_factory=list)
 
 
 _SPEED_WORD = {"superspeed": "super", "superspeed plus": "super_plus"}
@@ -173,8 +188,14 @@ def find_dmesg(blocks: list[Block]) -> DmesgFacts:
     the kernel re-announces a device after a re-plug)."""
     facts = DmesgFacts()
     for block in blocks:
+        said: list[str] = []  # a driver's complaints since the last probe failure
         for line in block.lines:
             text = _TIMESTAMP.sub("", line.text)
+            if m := _PROBE_DETAIL.match(text.strip()):
+                said.append(m.group(1).strip())
+            elif failure := _probe_failure(text, "; ".join(said[-2:]) or None):
+                facts.probe_failures.append(failure)
+                said = []
             if m := _NEW_DEVICE.search(text):
                 bus, port = int(m.group(1)), f"{m.group(1)}-{m.group(2)}"
                 word = m.group(3).lower()
@@ -203,6 +224,16 @@ def find_dmesg(blocks: list[Block]) -> DmesgFacts:
             if _DRIVER_HINT.search(text):
                 facts.messages.append(text.strip())
     return facts
+
+
+def _probe_failure(text: str, detail: str | None) -> ProbeFailure | None:
+    if m := _PROBE_OF.search(text):
+        driver, device, error = m.group(1), m.group(2), m.group(3)
+    elif m := _PROBE_WITH.search(text):
+        device, driver, error = m.group(1), m.group(2), m.group(3)
+    else:
+        return None
+    return ProbeFailure(driver, device, -abs(int(error)), detail, m.group(0).strip())
 
 
 def _domain(slot: str) -> str:
