@@ -640,6 +640,12 @@ def test_28_the_mixer_that_records_beats_a_playback_only_dac(detect_json) -> Non
     ]
     dac, codec = _card(data, 2), _card(data, 4)
     assert (dac["playback"], dac["capture"]) == (True, False)
+    # a USB DAC: still kind interface (JACK plays through it), described as output-only
+    assert (dac["family"], dac["description"]) == (
+        "usb_audio_output",
+        "output-only USB audio device",
+    )
+    assert codec["description"] is None
     assert (codec["playback"], codec["capture"]) == (True, True)
     assert (codec["usb_speed"], codec["controller"]) == ("full", "0000:00:14.0")
     assert data["recommended"]["jack_device"] == "hw:CODEC"  # what the poster chose
@@ -699,3 +705,12 @@ def test_32_a_failed_us122l_probe_invents_no_card(detect_json) -> None:
     assert "cannot set freq 44100 to ep 0x81" in message and "USB port 1-6" in message
     assert "sudo modprobe -r snd-usb-us122l" in failed["fix"]
     assert "interface_card_not_shown" not in {f["code"] for f in data["findings"]}
+
+
+def test_28_text_says_the_dac_only_plays(run_cli) -> None:
+    out = run_cli("detect", "--capture", str(forum_path("28"))).out
+    dac = out.split("Card 2 [DAC]")[1].split("\n\n")[0]
+    assert "output-only USB audio device (JACK can use it for playback, not for recording)" in dac
+    assert "a recording interface" not in dac
+    codec = out.split("Card 4 [CODEC]")[1].split("\n\n")[0]
+    assert "audio interface (a recording interface)" in codec

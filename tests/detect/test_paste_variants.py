@@ -182,3 +182,45 @@ def test_probe_failures_of_other_drivers_are_only_noted() -> None:
     assert (failure.driver, failure.device, failure.error) == ("snd_hda_intel", "0000:00:1f.3", -16)
     assert failure.usb_port_path is None
     assert any("snd_hda_intel failed to set up 0000:00:1f.3" in n for n in facts.notes)
+
+
+DAC_CARDS = CARDS + (
+    " 1 [DAC            ]: USB-Audio - USB Audio DAC\n"
+    "                      Burr-Brown from TI USB Audio DAC at usb-0000:00:14.0-2, full speed\n"
+)
+DAC_APLAY = """\
+$ aplay -l
+**** List of PLAYBACK Hardware Devices ****
+card 0: PCH [HDA Intel PCH], device 0: ALC892 Analog [ALC892 Analog]
+  Subdevices: 1/1
+  Subdevice #0: subdevice #0
+card 1: DAC [USB Audio DAC], device 0: USB Audio [USB Audio]
+  Subdevices: 1/1
+  Subdevice #0: subdevice #0
+"""
+DAC_ARECORD = """\
+$ arecord -l
+**** List of CAPTURE Hardware Devices ****
+card 0: PCH [HDA Intel PCH], device 0: ALC892 Analog [ALC892 Analog]
+  Subdevices: 1/1
+  Subdevice #0: subdevice #0
+"""
+
+
+def test_a_usb_dac_is_output_only_when_a_whole_arecord_leaves_it_out(detect_paste) -> None:
+    data = detect_paste(DAC_CARDS + DAC_APLAY + DAC_ARECORD)
+    dac = data["cards"][1]
+    assert (dac["kind"], dac["family"], dac["jack_device"]) == (
+        "interface",
+        "usb_audio_output",
+        "hw:DAC",
+    )
+    assert dac["description"] == "output-only USB audio device"
+    assert (dac["playback"], dac["capture"]) == (True, False)
+    assert "It only plays" in data["recommended"]["reason"]
+
+
+def test_without_arecord_a_usb_card_that_plays_is_not_called_output_only(detect_paste) -> None:
+    data = detect_paste(DAC_CARDS + DAC_APLAY)
+    dac = data["cards"][1]
+    assert (dac["family"], dac["description"], dac["capture"]) == ("usb_audio", None, None)

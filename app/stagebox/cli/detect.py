@@ -140,11 +140,13 @@ def _yes_no(value: bool | None) -> str:
 
 def _write_card(card: Card, findings: list[Finding], out: TextIO) -> None:
     out.write(f"Card {card.index} [{card.id}]: {_name(card)}\n")
-    recording = card.kind is Kind.INTERFACE
-    out.write(
-        f"  what it is:   {card.description or _KIND_TEXT[card.kind]}"
-        f" ({'a recording interface' if recording else 'not a recording interface'})\n"
-    )
+    if card.kind is Kind.INTERFACE and card.playback is True and card.capture is False:
+        role = "JACK can use it for playback, not for recording"
+    elif card.kind is Kind.INTERFACE:
+        role = "a recording interface"
+    else:
+        role = "not a recording interface"
+    out.write(f"  what it is:   {card.description or _KIND_TEXT[card.kind]} ({role})\n")
     driver = card.module or card.driver or "not known"
     usb = f", USB {card.usb_id}" if card.usb_id else ""
     pci = f", PCI {card.pci_slot}" if card.pci_slot else ""

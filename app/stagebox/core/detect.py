@@ -156,6 +156,7 @@ def _matches(
     device: UsbDeviceFacts | None,
     on_usb: bool,
     others: tuple[CardFacts, ...] = (),
+    capture_unlisted: bool = True,
 ) -> bool:
     usb_id = card.usb_id
     vendor = usb_id.split(":")[0] if usb_id else None
@@ -194,6 +195,13 @@ def _matches(
         capture_only = not any(p.playback for p in pcms) and any(p.capture for p in pcms)
         if capture_only != match.capture_only:
             return False
+    if match.playback_only is not None:
+        # "no capture" needs a whole capture listing (arecord -l, /proc/asound/devices)
+        if not pcms or capture_unlisted:
+            return False
+        playback_only = any(p.playback for p in pcms) and not any(p.capture for p in pcms)
+        if playback_only != match.playback_only:
+            return False
     return True
 
 
@@ -202,14 +210,16 @@ def family_for_card(
     card: CardFacts,
     device: UsbDeviceFacts | None = None,
     others: tuple[CardFacts, ...] = (),
+    capture_unlisted: bool = True,
 ) -> Family | None:
     """The first family (in knowledge-base order) whose ids or match rules fit the card;
-    ``others`` are the machine's other cards (for ``beside_regex``)."""
+    ``others`` are the machine's other cards (for ``beside_regex``); ``capture_unlisted``:
+    the input has no whole capture listing, so a card without capture PCMs may record."""
     on_usb = _on_usb(card)
     for family in kb.families:
         if card.usb_id and card.usb_id in family.models:
             return family
-        if any(_matches(m, card, device, on_usb, others) for m in family.matches):
+        if any(_matches(m, card, device, on_usb, others, capture_unlisted) for m in family.matches):
             return family
     return None
 
@@ -264,14 +274,15 @@ def _classify(ctx: _Context, card: CardFacts, taken: set[str]) -> Card:
         ctx.linked_usb.add(id(device))
         card = replace(card, usb_id=card.usb_id or device.usb_id)
     others = tuple(ctx.facts.cards)
-    family = family_for_card(ctx.kb, card, device, others)
+    unlisted = "capture" in ctx.facts.unlisted_pcm_directions
+    family = family_for_card(ctx.kb, card, device, others, unlisted)
     # a family with USB models is a USB family, even when the paste shows no USB facts
     if device is None and card.usb_id is None and family and (family.models or _on_usb(card)):
         device = _device_of_family(ctx, family, usb_devices)
         if device is not None:
             ctx.linked_usb.add(id(device))
             card = replace(card, usb_id=device.usb_id)
-            family = family_for_card(ctx.kb, card, device, others)
+            family = family_for_card(ctx.kb, card, device, others, unlisted)
     kind = family.kind if family else Kind.OTHER
     access = family.access if family else Access.HW
     if _firmware_missing(family, card) or (access is Access.HW and card.pcms == []):

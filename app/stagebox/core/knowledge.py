@@ -81,6 +81,8 @@ class Match:
     name_regex: str | None = None  # against short name, long name and USB product name
     pcm_names_regex: str | None = None  # every known PCM name must match (and there is one)
     capture_only: bool | None = None  # PCMs known and none can play back
+    # PCMs known, a whole capture listing, some play back and none records (a USB DAC)
+    playback_only: bool | None = None
     on_usb: bool | None = None
     has_pcm: bool | None = None  # PCMs known and (not) empty
     has_midi: bool | None = None
@@ -259,6 +261,7 @@ def _vendor_only(match: Match) -> bool:
         or match.name_regex
         or match.pcm_names_regex
         or match.capture_only is not None
+        or match.playback_only is not None
         or match.on_usb is not None
         or match.has_pcm is not None
         or match.has_midi is not None
@@ -330,6 +333,7 @@ _MATCH_KEYS: dict[str, type] = {
     "name_regex": str,
     "pcm_names_regex": str,
     "capture_only": bool,
+    "playback_only": bool,
     "on_usb": bool,
     "has_pcm": bool,
     "has_midi": bool,
@@ -468,6 +472,7 @@ def _parse_match(where: str, table: Any) -> Match:
         name_regex=_regex(where, table.get("name_regex")),
         pcm_names_regex=_regex(where, table.get("pcm_names_regex")),
         capture_only=table.get("capture_only"),
+        playback_only=table.get("playback_only"),
         on_usb=table.get("on_usb"),
         has_pcm=table.get("has_pcm"),
         has_midi=table.get("has_midi"),

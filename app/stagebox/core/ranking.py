@@ -85,13 +85,22 @@ def _what(card: Card) -> str:
 def _reason(kb: KnowledgeBase, best: Card, rivals: list[Card], cards: list[Card]) -> str:
     name = _name(best)
     if not rivals:
+        # a USB DAC beside built-in sound: JACK can play through it, nothing records there
+        only_plays = (
+            " It only plays (the listings show no capture device for it)."
+            if best.playback is True and best.capture is False
+            else ""
+        )
         others = [c for c in cards if c.index != best.index and c.kind is not Kind.INTERFACE]
         if not others:
-            return f"{_sentence(name)} is the only sound card, and it is an audio interface."
+            return (
+                f"{_sentence(name)} is the only sound card, and it is an audio interface."
+                + only_plays
+            )
         kinds = ", ".join(dict.fromkeys(_what(c) for c in others))
         return (
             f"{_sentence(name)} is the only audio interface; the other cards are not "
-            f"for recording ({kinds})."
+            f"for recording ({kinds}).{only_plays}"
         )
     second = rivals[0]
     over = f"{_sentence(name)} is chosen over {_name(second)}"
