@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -639,17 +640,25 @@ _PCI_KEYS: dict[str, type] = {"module": str, "ids": list, "name_regex": str, "so
 PCI_ID_RE = USB_ID_RE  # vendor:device, four lower-case hex digits each
 
 
-def _parse_pci(index: int, table: Any, families: list[Family]) -> PciDriver:
-    where = f"pci #{index + 1}"
+def _module_entry(
+    section: str, index: int, table: Any, schema: dict[str, type], required: tuple[str, ...]
+) -> str:
+    """Check a table named by its ``module`` (``[[pci]]``, ``[[card_driver]]``): a table,
+    known keys, the required ones, sources. Returns how errors name it."""
     if not isinstance(table, dict):
-        raise KnowledgeError(f"{where}: must be a table")
-    where = f"pci {table.get('module', f'#{index + 1}')!r}"
-    _check_keys(where, table, _PCI_KEYS)
-    for name in ("module", "sources"):
+        raise KnowledgeError(f"{section} #{index + 1}: must be a table")
+    where = f"{section} {table.get('module', f'#{index + 1}')!r}"
+    _check_keys(where, table, schema)
+    for name in ("module", "sources", *required):
         if name not in table:
             raise KnowledgeError(f"{where}: missing {name!r}")
     if not _strings(where, "sources", table["sources"]):
         raise KnowledgeError(f"{where}: 'sources' must name where the facts come from")
+    return where
+
+
+def _parse_pci(index: int, table: Any, families: list[Family]) -> PciDriver:
+    where = _module_entry("pci", index, table, _PCI_KEYS, ())
     module = table["module"]
     if not any(module in m.modules for f in families for m in f.matches):
         raise KnowledgeError(f"{where}: module {module!r} is in no family's match 'modules'")
@@ -672,36 +681,21 @@ MODULE_RE = re.compile(r"^snd_[a-z0-9_]+$")
 
 
 def _parse_card_driver(index: int, table: Any) -> CardDriver:
-    where = f"card_driver #{index + 1}"
-    if not isinstance(table, dict):
-        raise KnowledgeError(f"{where}: must be a table")
-    where = f"card_driver {table.get('module', f'#{index + 1}')!r}"
-    _check_keys(where, table, _CARD_DRIVER_KEYS)
-    for name in _CARD_DRIVER_KEYS:
-        if name not in table:
-            raise KnowledgeError(f"{where}: missing {name!r}")
+    where = _module_entry("card_driver", index, table, _CARD_DRIVER_KEYS, ("drivers",))
     if not MODULE_RE.match(table["module"]):
         raise KnowledgeError(f"{where}: module must be underscored like 'snd_usb_audio'")
     drivers = _strings(where, "drivers", table["drivers"])
     if not drivers:
         raise KnowledgeError(f"{where}: 'drivers' must name at least one driver string")
-    if not _strings(where, "sources", table["sources"]):
-        raise KnowledgeError(f"{where}: 'sources' must name where the facts come from")
     return CardDriver(frozenset(drivers), table["module"], list(table["sources"]))
 
 
-def _parse_card_drivers(tables: list[Any]) -> list[CardDriver]:
-    parsed = [_parse_card_driver(n, t) for n, t in enumerate(tables)]
-    seen: dict[str, str] = {}
-    for entry in parsed:
-        for driver in sorted(entry.drivers):
-            if driver in seen:
-                raise KnowledgeError(
-                    f"card_driver {entry.module!r}: driver string {driver!r} is already in "
-                    f"{seen[driver]!r} (a string two modules set is left out)"
-                )
-            seen[driver] = entry.module
-    return parsed
+def _claim(seen: dict[str, str], where: str, owner: str, values: Iterable[str], what: str) -> None:
+    """Each value may belong to one entry only (a USB id, a PCI id, a driver string)."""
+    for value in sorted(values):
+        if value in seen:
+            raise KnowledgeError(f"{where}: {what} {value} is already in {seen[value]!r}")
+        seen[value] = owner
 
 
 def parse_knowledge(devices: dict[str, Any], findings: dict[str, Any]) -> KnowledgeBase:
@@ -717,12 +711,8 @@ def parse_knowledge(devices: dict[str, Any], findings: dict[str, Any]) -> Knowle
         if family.key in seen_keys:
             raise KnowledgeError(f"family {family.key!r}: key used twice")
         seen_keys.add(family.key)
-        for usb_id in sorted(_family_usb_ids(family)):
-            if usb_id in seen_ids:
-                raise KnowledgeError(
-                    f"family {family.key!r}: USB id {usb_id} is already in {seen_ids[usb_id]!r}"
-                )
-            seen_ids[usb_id] = family.key
+        where = f"family {family.key!r}"
+        _claim(seen_ids, where, family.key, _family_usb_ids(family), "USB id")
         for code in family.findings + family.xhci_findings:
             if code not in texts:
                 raise KnowledgeError(f"family {family.key!r}: unknown finding code {code!r}")
@@ -732,13 +722,14 @@ def parse_knowledge(devices: dict[str, Any], findings: dict[str, Any]) -> Knowle
     pci = [_parse_pci(n, t, families) for n, t in enumerate(devices.get("pci", []))]
     seen_pci: dict[str, str] = {}
     for driver in pci:
-        for pci_id in sorted(driver.ids):
-            if pci_id in seen_pci:
-                raise KnowledgeError(
-                    f"pci {driver.module!r}: PCI id {pci_id} is already in {seen_pci[pci_id]!r}"
-                )
-            seen_pci[pci_id] = driver.module
-    card_drivers = _parse_card_drivers(devices.get("card_driver", []))
+        _claim(seen_pci, f"pci {driver.module!r}", driver.module, driver.ids, "PCI id")
+    tables = devices.get("card_driver", [])
+    card_drivers = [_parse_card_driver(n, t) for n, t in enumerate(tables)]
+    seen_drivers: dict[str, str] = {}
+    for entry in card_drivers:  # a string two modules set is left out of the table
+        quoted = [repr(d) for d in entry.drivers]
+        where = f"card_driver {entry.module!r}"
+        _claim(seen_drivers, where, entry.module, quoted, "driver string")
     return KnowledgeBase(families, texts, pci, card_drivers)
 
 
