@@ -36,12 +36,16 @@ def background_tasks_finish_inside_their_test(qtbot) -> Iterator[None]:  # type:
 @pytest.fixture
 def jack_server_name() -> Iterator[str]:
     """A unique JACK server name; whatever Stagebox started under it is stopped afterwards."""
+    from stagebox.core.jack import system
     from stagebox.core.jack.control import JackController
 
     name = f"sbtest-{uuid.uuid4().hex[:8]}"
     yield name
     try:
         JackController(UserPaths.from_env()).stop(name)
+        # a killed jackd keeps its slot in jack2's 8-slot registry: give it back, or later
+        # tests (and runs) find the registry full
+        system.reclaim_dead_servers("/usr/bin/jackd", {name})
     finally:
         for leftover in glob.glob(f"/dev/shm/*{name}*"):
             if os.path.isfile(leftover):

@@ -292,8 +292,12 @@ class TrayApp(QObject):
                 self._look_again = False
                 self.look_for_server()
 
+        def failed(exc: BaseException) -> None:
+            log.warning("looking for a running JACK server failed: %s", exc)
+            done(None)
+
         self._looking = True
-        run_task(look, done, lambda _exc: done(None))
+        run_task(look, done, failed)
 
     def _found(self, found: Any, watch: Any) -> None:
         if found is None or self.model.running or self.starting is not None:
