@@ -185,7 +185,7 @@ def _controller_of(sys_path: str) -> str | None:
     component before the ``usbN`` root hub (``/sys/devices/pci0000:00/0000:00:1a.7/usb1/...``)."""
     slot = None
     for part in sys_path.split("/"):
-        if part.startswith("usb") and part[3:].isdigit():
+        if part.startswith("usb") and part[3:].isdecimal():
             return slot
         if _PCI_SLOT.match(part):
             slot = part
@@ -216,7 +216,7 @@ def _usb_id(reader: _Reader, device_path: str) -> str | None:
 
 def _int_attr(reader: _Reader, path: str) -> int | None:
     value = reader.attr(path)
-    return int(value) if value is not None and value.isdigit() else None
+    return int(value) if value is not None and value.isdecimal() else None
 
 
 def _usb_device(reader: _Reader, name: str, path: str) -> UsbDeviceFacts | None:
