@@ -714,3 +714,29 @@ def test_28_text_says_the_dac_only_plays(run_cli) -> None:
     assert "a recording interface" not in dac
     codec = out.split("Card 4 [CODEC]")[1].split("\n\n")[0]
     assert "audio interface (a recording interface)" in codec
+
+
+def test_33_a_quoted_printable_mail_attachment_is_read_as_sent(detect_json) -> None:
+    data = detect_json(forum_path("33"))
+    assert data["kernel"] == "5.14.0-1054-oem"
+    assert _cards(data) == [(0, "U0x46d0x809", "webcam_or_headset"), (1, "UV1", "interface")]
+    webcam, uv1 = _card(data, 0), _card(data, 1)
+    assert (webcam["usb_id"], webcam["playback"], webcam["capture"]) == ("046d:0809", False, True)
+    # "high s=" / "peed": the soft line break of the longname is joined again
+    assert uv1["longname"] == "Behringer UV1 at usb-0000:00:14.0-4.1.3.1.1.1, high speed"
+    assert uv1["usb_id"] == "1397:0510"  # usb_id=3D0x13970510
+    assert (uv1["usb_speed"], uv1["controller"], uv1["module"]) == (
+        "high",
+        "0000:00:14.0",
+        "snd_usb_audio",
+    )
+    assert (uv1["capture_channels"], uv1["playback_channels"]) == (2, 2)
+    assert {"pcm_in_use", "implicit_feedback"} <= _codes(data, 1)
+    assert data["recommended"]["jack_device"] == "hw:UV1" and data["jack_order"] == [1, 0]
+
+
+def test_quoted_printable_needs_its_escapes_and_soft_breaks() -> None:
+    # one line ending in '=' and an '=3D' of a hex dump do not make a paste quoted-printable
+    text = " 0 [UV1            ]: USB-Audio - UV1\n   value 0x3D20=\nplain\n"
+    facts = parse_capture(text)
+    assert [c.id for c in facts.cards] == ["UV1"]

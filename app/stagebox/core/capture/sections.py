@@ -14,6 +14,7 @@ markers, non-breaking spaces and CRs.
 from __future__ import annotations
 
 import html
+import quopri
 import re
 from dataclasses import dataclass, field
 
@@ -22,6 +23,11 @@ from stagebox.core.capture.numbered import strip_line_numbers
 
 _HEADER_KEYS = ("source:", "device:", "kind:")
 _QUOTE = re.compile(r"^(?:[ \t]*>)+[ \t]?")
+# A mail attachment sent quoted-printable and pasted as sent (mail archives): '=' written
+# '=3D', long lines broken with a trailing '=' ("... high s=" / "peed").
+_QP_ESCAPE = re.compile(r"=(?:3D|20|09)")
+_QP_SOFT_BREAK = re.compile(r"[^=\s]=[ \t]*$")
+_QP_HEADER = re.compile(r"Content-Transfer-Encoding:\s*quoted-printable", re.IGNORECASE)
 _HTML_ENTITY = re.compile(r"&(?:quot|amp|lt|gt|apos|nbsp|#\d{1,5}|#x[0-9a-fA-F]{1,4});")
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _COLLAPSE = re.compile(r"^\s*--(start|end)collapse--\s*$")
@@ -151,17 +157,36 @@ def clean_lines(text: str) -> list[str]:
         text = html.unescape(text)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\xa0", " ").replace("\ufeff", "")
     lines = strip_line_numbers(strip_capture_header(text.split("\n")))
-    cleaned = []
+    unquoted = []
     for raw in lines:
         raw = _BBCODE_OPEN.sub("", _BBCODE.sub("", raw)) if "[" in raw else raw
         raw = _QUOTE.sub("", raw) if raw.lstrip().startswith(">") else raw
         bold = _MD_BOLD_LINE.match(raw) if raw.startswith("**") else None
-        raw = bold.group("inner") if bold else raw
+        unquoted.append(bold.group("inner") if bold else raw)
+    if "=" in text and _is_quoted_printable(unquoted):  # after quoting: "> high s=" / "> peed"
+        unquoted = _decode_quoted_printable(unquoted)
+    cleaned = []
+    for raw in unquoted:
         for line in unflatten(raw) if is_flattened(raw) else split_joined(raw):
             if _COLLAPSE.match(line):
                 continue
             cleaned.append(line[:MAX_LINE_CHARS].rstrip())
     return cleaned
+
+
+def _is_quoted_printable(lines: list[str]) -> bool:
+    """Whether the lines are a quoted-printable body: its escapes and its soft line breaks."""
+    if any(_QP_HEADER.search(line) for line in lines):
+        return True
+    if not any(_QP_ESCAPE.search(line) for line in lines):
+        return False
+    return sum(1 for line in lines if _QP_SOFT_BREAK.search(line)) >= 2
+
+
+def _decode_quoted_printable(lines: list[str]) -> list[str]:
+    """The lines of a quoted-printable body decoded: soft breaks joined, escapes undone."""
+    body = "\n".join(line.rstrip() for line in lines).encode("utf-8", "surrogateescape")
+    return quopri.decodestring(body).decode("utf-8", "replace").split("\n")
 
 
 def prompt_command(line: str) -> str | None:
