@@ -740,3 +740,32 @@ def test_quoted_printable_needs_its_escapes_and_soft_breaks() -> None:
     text = " 0 [UV1            ]: USB-Audio - UV1\n   value 0x3D20=\nplain\n"
     facts = parse_capture(text)
     assert [c.id for c in facts.cards] == ["UV1"]
+
+
+def test_34_an_alsa_info_on_one_line_keeps_its_aplay_and_lspci(detect_json) -> None:
+    data = detect_json(forum_path("34"))
+    assert data["kernel"] == "3.0.0-15-generic-pae"
+    assert _cards(data) == [(0, "DG", "onboard")]
+    xonar = _card(data, 0)
+    assert (xonar["driver"], xonar["module"], xonar["description"]) == (
+        "CMI8786",
+        "snd_oxygen",
+        "PCI sound card",
+    )
+    # aplay -l and arecord -l inside the one line: card 0 plays and records
+    assert (xonar["playback"], xonar["capture"]) == (True, True)
+    assert data["recommended"] is None and data["jack_order"] == [0]
+    assert _codes(data, None) == {"no_external_interface"}
+
+
+def test_a_flattened_aplay_listing_is_split_into_its_lines() -> None:
+    line = (
+        "!!Aplay/Arecord output !!------------  APLAY  **** List of PLAYBACK Hardware Devices ****"
+        " card 1: UV1 [UV1], device 0: USB Audio [USB Audio]   Subdevices: 0/1"
+        "   Subdevice #0: subdevice #0  ARECORD  **** List of CAPTURE Hardware Devices ****"
+        " card 1: UV1 [UV1], device 0: USB Audio [USB Audio]   Subdevices: 1/1"
+        "   Subdevice #0: subdevice #0   !!Amixer output !!-------------"
+    )
+    facts = parse_capture(line)
+    [pcm] = facts.cards[0].pcms if facts.cards else [None]
+    assert pcm is not None and pcm.subdevices_available == 0

@@ -4,7 +4,8 @@ Seen in the wild: a whole alsa-info report on one line, ``... !!Soundcards recog
 ALSA !!-----------------------------   0 [Intel          ]: HDA-Intel - HDA Intel
 HDA Intel at 0x6a080000 irq 28   !!PCI Soundcards ...``. alsa-info's ``!!`` section marks
 and the shape of /proc/asound/cards still show where the breaks were, so those lines are
-split back; everything else in such a line stays as it is.
+split back, and so are the lines of aplay -l/arecord -l, lspci and the /dev/snd listing
+inside those sections; everything else in such a line stays as it is.
 """
 
 from __future__ import annotations
@@ -17,6 +18,16 @@ _RULE_THEN_TEXT = re.compile(r"^(!![-#]{3,}+)\s++(\S.*)$")
 _BEFORE_CARD = re.compile(r"(?<!\s)\s{2,}+(?=\d{1,2} ?\[[^\]]{1,40}\]\s?:)")
 _LONGNAME_GAP = re.compile(r"(?<!\s)\s{10,}+")
 _CARD_HEAD = re.compile(r"^\s*\d{1,2}\s*\[[^\]]*\]\s*:")
+# Inside a flattened section: where the lines of aplay -l/arecord -l, lspci (and its
+# Subsystem line) and the /dev/snd listing began (alsa-info's Aplay/Arecord output,
+# PCI Soundcards and PCI ids, ALSA Device nodes).
+_BEFORE_LINE = re.compile(
+    r"(?<!\s)\s++(?=(?:APLAY|ARECORD)(?:\s|$)|\*{4} List of |card \d{1,2}: \S|Subdevices: \d"
+    r"|Subdevice #\d|[0-9a-f]{2}:[0-9a-f]{2}\.\d [0-9A-Z]|Subsystem: [0-9a-f]{4}:"
+    r"|[bcl-][rwxsStT-]{9}[+.@]?\s+\d|d[rwxsStT-]{9}[+.@]?\s+\d|/dev/snd/by-\w+:|total \d+\s)"
+)
+#: Lines that are indented under the line before them in the command's own output.
+_INDENTED = re.compile(r"^(?:Subdevices?\b|Subsystem:)")
 #: The longname's indentation in /proc/asound/cards ("%2i [%-15s]: " is 22 characters).
 _LONGNAME_INDENT = " " * 22
 
@@ -50,7 +61,14 @@ def unflatten(line: str) -> list[str]:
             lines.append(rule.group(1))
             piece = rule.group(2)
         for chunk in _BEFORE_CARD.split(piece):
-            lines.extend(_split_card(chunk))
+            for part in _split_card(chunk):
+                if _CARD_HEAD.match(part):
+                    lines.append(part)
+                    continue
+                lines.extend(
+                    "  " + text if _INDENTED.match(text) else text
+                    for text in _BEFORE_LINE.split(part)
+                )
     return lines
 
 
