@@ -786,7 +786,7 @@ def _min_period(family: Family | None, speed: str | None) -> int | None:
 
 def _logged_card(cards: list[Card], device: str) -> Card | None:
     ref = device.split(":", 1)[1].split(",")[0].removeprefix("CARD=")
-    if ref.isdigit():
+    if ref.isdecimal():
         return next((c for c in cards if c.index == int(ref)), None)
     return next((c for c in cards if c.id == ref), None)
 

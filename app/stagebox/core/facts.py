@@ -107,7 +107,7 @@ class ProbeFailure:
     def usb_port_path(self) -> str | None:
         """ "1-6" for the USB interface "1-6:1.1"; None when the device is not on USB."""
         head, _, interface = self.device.partition(":")
-        if interface and all(part.isdigit() for part in head.replace("-", ".").split(".")):
+        if interface and all(part.isdecimal() for part in head.replace("-", ".").split(".")):
             return head if "-" in head else None
         return None
 

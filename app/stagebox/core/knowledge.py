@@ -488,7 +488,7 @@ def _parse_jack(where: str, table: dict[str, Any]) -> JackLimits:
     _check_keys(where, table, _JACK_KEYS)
     min_period: dict[int, int] = {}
     for rate, frames in table.get("min_period", {}).items():
-        if not str(rate).isdigit() or not isinstance(frames, int):
+        if not str(rate).isdecimal() or not isinstance(frames, int):
             raise KnowledgeError(f"{where}: min_period needs 'rate' = frames, got {rate!r}")
         min_period[int(rate)] = frames
     for name in ("rates", "high_speed_only_rates"):

@@ -206,7 +206,7 @@ def _alsa_modules(root: SystemRoot) -> Section:
 def _sound_servers(root: SystemRoot) -> Section:
     running: dict[str, list[str]] = {}
     for pid in root.listdir("/proc"):
-        if pid.isdigit():
+        if pid.isdecimal():
             comm = root.read_attr(f"/proc/{pid}/comm")
             if comm in SOUND_SERVERS:
                 running.setdefault(comm, []).append(pid)

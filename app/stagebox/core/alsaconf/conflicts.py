@@ -67,7 +67,7 @@ def card_ref(body: dict[str, Any]) -> CardRef | None:
     if isinstance(value, int):
         return CardRef(str(value), by_number=True)
     if isinstance(value, str):
-        return CardRef(value, by_number=value.strip().lstrip("-").isdigit())
+        return CardRef(value, by_number=value.strip().lstrip("-").isdecimal())
     return CardRef(None, by_number=False)
 
 
@@ -111,7 +111,7 @@ def _by_number(
     name: str, ref: CardRef, source: str, line: int | None, card_ids: dict[int, str]
 ) -> Conflict:
     today = ""
-    if ref.value is not None and ref.value.isdigit() and int(ref.value) in card_ids:
+    if ref.value is not None and ref.value.isdecimal() and int(ref.value) in card_ids:
         today = f" (today that is {card_ids[int(ref.value)]})"
     return Conflict(
         code="usb_stream_by_number",

@@ -117,7 +117,7 @@ class CheckContext:
         users: dict[int, tuple[str, int]] = {}
         for line in (self.root.read_text("/etc/passwd") or "").splitlines():
             parts = line.split(":")
-            if len(parts) >= 4 and parts[2].isdigit() and parts[3].isdigit():
+            if len(parts) >= 4 and parts[2].isdecimal() and parts[3].isdecimal():
                 users.setdefault(int(parts[2]), (parts[0], int(parts[3])))
         return users
 
@@ -127,7 +127,7 @@ class CheckContext:
         table: dict[str, Group] = {}
         for line in (self.root.read_text("/etc/group") or "").splitlines():
             parts = line.strip().split(":")
-            if len(parts) >= 4 and parts[2].isdigit():
+            if len(parts) >= 4 and parts[2].isdecimal():
                 members = tuple(m.strip() for m in parts[3].split(",") if m.strip())
                 table.setdefault(parts[0], Group(parts[0], int(parts[2]), members))
         return table

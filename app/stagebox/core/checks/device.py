@@ -153,11 +153,11 @@ def jackdrc_rate(text: str) -> int | None:
         value: str | None = None
         if word in ("-r", "--rate") and n + 1 < len(driver_args):
             value = driver_args[n + 1]
-        elif word.startswith("-r") and word[2:].isdigit():
+        elif word.startswith("-r") and word[2:].isdecimal():
             value = word[2:]
         elif word.startswith("--rate="):
             value = word.split("=", 1)[1]
-        if value and value.isdigit():
+        if value and value.isdecimal():
             return int(value)
     return None
 

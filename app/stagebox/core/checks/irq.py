@@ -26,7 +26,7 @@ def parse_interrupts(text: str) -> list[IrqLine]:
     parsed: list[IrqLine] = []
     for line in lines[1:]:
         head, sep, rest = line.partition(":")
-        if not sep or not head.strip().isdigit():
+        if not sep or not head.strip().isdecimal():
             continue
         words = rest.split()
         description = " ".join(words[cpus:])
@@ -47,9 +47,9 @@ def _controller_irqs(ctx: CheckContext) -> dict[int, str]:
         if not card.controller:
             continue
         base = f"/sys/bus/pci/devices/{card.controller}"
-        numbers = [n for n in ctx.root.listdir(f"{base}/msi_irqs") if n.isdigit()]
+        numbers = [n for n in ctx.root.listdir(f"{base}/msi_irqs") if n.isdecimal()]
         legacy = ctx.root.read_attr(f"{base}/irq")
-        if not numbers and legacy and legacy.isdigit():
+        if not numbers and legacy and legacy.isdecimal():
             numbers = [legacy]
         for number in numbers:
             irqs[int(number)] = f"{card.model or card.id} (controller {card.controller})"

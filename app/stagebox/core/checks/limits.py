@@ -68,7 +68,7 @@ def _parse_line(path: str, number: int, raw: str) -> LimitLine | None:
         return None
     if value.lower() in _UNLIMITED_WORDS:
         number_value = UNLIMITED
-    elif value.isdigit():
+    elif value.isdecimal():
         number_value = int(value)
     else:
         return None
@@ -102,8 +102,8 @@ def _domain_rank(domain: str, user: str | None, uid: int, groups: set[str]) -> i
         return 2
     if ":" in domain and not domain.startswith(("@", "%")):
         low, _, high = domain.partition(":")
-        if (not low or (low.isdigit() and uid >= int(low))) and (
-            not high or (high.isdigit() and uid <= int(high))
+        if (not low or (low.isdecimal() and uid >= int(low))) and (
+            not high or (high.isdecimal() and uid <= int(high))
         ):
             return 1
         return None

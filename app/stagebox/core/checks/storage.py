@@ -30,7 +30,7 @@ def check_swappiness(ctx: CheckContext) -> CheckResult:
     if not swaps:
         reading = "no swap in use" + (f" (swappiness {value})" if value else "")
         return CheckResult("memory.swappiness", title, Status.NOT_APPLICABLE, reading, why)
-    if value is None or not value.isdigit():
+    if value is None or not value.isdecimal():
         return CheckResult(
             "memory.swappiness", title, Status.NOT_APPLICABLE, "swappiness is not readable", why
         )

@@ -180,7 +180,7 @@ _PROPERTY_VALUES: dict[str, tuple[str, Any]] = {
 
 def _index_of(path: str) -> int | None:
     tail = path.removeprefix(PATH_PREFIX + "Audio")
-    return int(tail) if tail != path and tail.isdigit() else None
+    return int(tail) if tail != path and tail.isdecimal() else None
 
 
 def reserve_for_jack(

@@ -241,6 +241,6 @@ def _qint(preset: str, key: str, value: str) -> int:
 
 def _qchar(value: str, allowed: str) -> str:
     """QjackCtl stores clock source and self-connect mode as a char code (or the char)."""
-    if value.isdigit():
+    if value.isdecimal():
         value = chr(int(value)) if int(value) > 0 else ""
     return value if value and value in allowed else ""

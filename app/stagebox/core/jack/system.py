@@ -165,7 +165,7 @@ def process_info(root: SystemRoot, pid: int) -> ProcessInfo | None:
     rest = stat[stat.rfind(")") + 2 :].split()
     if rest and rest[0] in ("Z", "X"):  # a zombie has exited already
         return None
-    start = int(rest[19]) if len(rest) > 19 and rest[19].isdigit() else None
+    start = int(rest[19]) if len(rest) > 19 and rest[19].isdecimal() else None
     raw = root.path(f"/proc/{pid}/cmdline")
     try:
         cmdline = [a for a in raw.read_bytes().decode(errors="replace").split("\0") if a]
@@ -180,7 +180,7 @@ def processes_named(root: SystemRoot, names: tuple[str, ...]) -> list[ProcessInf
     found = []
     proc_dir = root.path("/proc")  # /proc/<pid>/comm holds no links: no need to resolve
     try:
-        entries = [e.name for e in os.scandir(proc_dir) if e.name.isdigit()]
+        entries = [e.name for e in os.scandir(proc_dir) if e.name.isdecimal()]
     except OSError:
         return []
     for entry in entries:
@@ -222,7 +222,7 @@ def card_of_device(device: str, root: SystemRoot) -> tuple[str, int | None] | No
         return None
     name = match[1]
     cards = card_indexes(root)
-    if name.isdigit():
+    if name.isdecimal():
         index = int(name)
         return name, index if index in cards.values() else None
     return name, cards.get(name)
