@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 ./setup.sh --test
 export JACK_NO_START_SERVER=1 QT_QPA_PLATFORM=offscreen
-echo "== ruff"; .venv/bin/ruff check app tests bench polkit
+echo "== ruff"; .venv/bin/ruff check app tests bench polkit && .venv/bin/ruff format --check app tests bench polkit
 echo "== mypy (core)"; .venv/bin/mypy
 if [ "$#" -gt 0 ]; then
   echo "== pytest $*"; exec .venv/bin/pytest -q "$@"
