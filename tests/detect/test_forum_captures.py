@@ -769,3 +769,64 @@ def test_a_flattened_aplay_listing_is_split_into_its_lines() -> None:
     facts = parse_capture(line)
     [pcm] = facts.cards[0].pcms if facts.cards else [None]
     assert pcm is not None and pcm.subdevices_available == 0
+
+
+def test_35_a_gaming_headset_and_a_dock_are_not_recording_interfaces(detect_json) -> None:
+    data = detect_json(forum_path("35"))
+    assert data["kernel"] == "5.12.12-arch1-1"
+    assert _cards(data) == [
+        (0, "sofsoundwire", "onboard"),
+        (1, "USB", "webcam_or_headset"),
+        (2, "Dock", "onboard"),
+    ]
+    sof, razer, dock = _card(data, 0), _card(data, 1), _card(data, 2)
+    # /dev/snd/by-path "pci-0000:00:1f.3-platform-sof_sdw -> ../controlC0"
+    assert (sof["module"], sof["pci_slot"]) == ("snd_soc_sof_sdw", "0000:00:1f.3")
+    assert (sof["playback"], sof["capture"]) == (True, True)
+    # "Razer Razer Kraken X USB at usb-0000:3d:00.0-1.1, full speed": a headset
+    assert (razer["usb_id"], razer["usb_speed"], razer["controller"]) == (
+        "1532:0526",
+        "full",
+        "0000:3d:00.0",
+    )
+    assert (razer["module"], razer["playback"], razer["capture"]) == ("snd_usb_audio", True, True)
+    assert razer["pci_slot"] is None
+    # longname "Dell-WD15-Dock" names no USB path: id from the USB mixer, controller from by-path
+    assert (dock["family"], dock["usb_id"], dock["usb_speed"], dock["controller"]) == (
+        "usb_dock_audio",
+        "0bda:402e",
+        None,
+        "0000:3d:00.0",
+    )
+    assert dock["description"] == "headset and line-out jacks of a docking station"
+    assert data["recommended"] is None
+    assert _codes(data, None) == {"no_external_interface"}
+    assert "webcam_not_interface" in _codes(data, 1)
+
+
+def test_36_hda_creative_is_a_pci_sound_card_beside_ati_hdmi(detect_json) -> None:
+    data = detect_json(forum_path("36"))
+    assert data["kernel"] == "3.0.0-16-generic"
+    assert _cards(data) == [(0, "HDMI", "hdmi"), (1, "Creative", "onboard")]
+    hdmi, xfi = _card(data, 0), _card(data, 1)
+    assert (hdmi["playback"], hdmi["capture"], hdmi["pci_slot"]) == (True, False, "0000:03:00.1")
+    # snd_hda_intel names Creative's own controllers "HDA Creative": an X-Fi Xtreme Audio
+    assert (xfi["module"], xfi["family"], xfi["description"]) == (
+        "snd_hda_intel",
+        "pci_sound_card",
+        "PCI sound card",
+    )
+    assert (xfi["playback"], xfi["capture"], xfi["pci_slot"]) == (True, True, "0000:09:00.0")
+    assert data["recommended"] is None and data["jack_order"] == [1, 0]
+
+
+def test_a_usb_by_path_link_is_not_the_cards_pci_slot() -> None:
+    text = (
+        " 0 [X              ]: USB-Audio - X\n"
+        "                      X at usb-0000:00:14.0-2, high speed\n"
+        "/dev/snd/by-path:\n"
+        "lrwxrwxrwx 1 root root 12 Jun 25 18:25 pci-0000:00:14.0-usb-0:2:1.0 -> ../controlC0\n"
+        "crw-rw----+ 1 root audio 116, 10 Jun 25 18:25 /dev/snd/controlC0\n"
+    )
+    facts = parse_capture(text)
+    assert facts.cards[0].pci_slot is None

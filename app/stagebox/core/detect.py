@@ -318,7 +318,9 @@ def _classify(ctx: _Context, card: CardFacts, taken: set[str]) -> Card:
         kind_alternatives=list(family.kind_alternatives) if family else [],
         capture_channels=_channels(card, Direction.CAPTURE),
         playback_channels=_channels(card, Direction.PLAYBACK),
-        pci_slot=None if device is not None or _on_usb(card) else _pci_slot(ctx, card, family),
+        pci_slot=None
+        if device is not None or _on_usb(card)
+        else card.pci_slot or _pci_slot(ctx, card, family),
     )
 
 

@@ -66,6 +66,7 @@ class CardFacts:
     controller: str | None = None  # PCI address of the USB host controller, "0000:00:1d.7"
     usb_port_path: str | None = None  # sysfs USB device name, "1-4" or "3-1.2"
     serial: str | None = None
+    pci_slot: str | None = None  # the card's own PCI device ("0000:09:00.0", /dev/snd/by-path)
     pcms: list[PcmDevice] | None = None  # None: the input does not list PCM devices
     hwdeps: list[str] | None = None  # hwdep ids/names, e.g. "USB STREAM", ".../hwdeppcm"
     has_midi: bool | None = None

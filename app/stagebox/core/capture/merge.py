@@ -358,6 +358,8 @@ def _apply_dev_snd(facts: MachineFacts, snd: procfs_lines.DevSnd) -> None:
     for card in facts.cards:
         if card.index in snd.by_path and card.controller is None:
             card.controller = snd.by_path[card.index][0]
+        if card.index in snd.pci_slots and card.pci_slot is None:
+            card.pci_slot = snd.pci_slots[card.index]
         if card.index not in snd.controls:
             continue  # this listing does not show the card at all
         for device, directions in snd.pcms.get(card.index, {}).items():

@@ -131,6 +131,12 @@ _BY_PATH = re.compile(
     r"pci-((?:[0-9a-f]{4}:)?[0-9a-f]{2}:[0-9a-f]{2}\.[0-7])-usb-\d+:([\d.]+):[\d.]+\s*->\s*"
     r"\S*controlC(\d+)"
 )
+# a card on a PCI device itself: "pci-0000:09:00.0 -> ../controlC1", SOF's
+# "pci-0000:00:1f.3-platform-sof_sdw -> ../controlC0" (udev's path of the card's parent)
+_PCI_PATH = re.compile(
+    r"pci-((?:[0-9a-f]{4}:)?[0-9a-f]{2}:[0-9a-f]{2}\.[0-7])(?:-platform-[\w.:-]+)?\s*->\s*"
+    r"\S*controlC(\d+)"
+)
 
 
 @dataclass
@@ -142,6 +148,7 @@ class DevSnd:
     midis: set[int] = field(default_factory=set)
     pcms: dict[int, dict[int, set[str]]] = field(default_factory=dict)  # card -> dev -> {p, c}
     by_path: dict[int, tuple[str, str]] = field(default_factory=dict)  # card -> (pci, usb port)
+    pci_slots: dict[int, str] = field(default_factory=dict)  # card -> its PCI device
 
 
 _NODE_NAME = re.compile(r"(?:controlC|hwC|midiC|pcmC)\d+(?:D\d+[pc]?)?|seq|timer|by-id|by-path")
@@ -165,6 +172,11 @@ def find_dev_snd(blocks: list[Block]) -> list[Listing[DevSnd]]:
                     pci, port, card = by_path.groups()
                     pci = pci if pci.count(":") == 2 else "0000:" + pci
                     listing.data.by_path[int(card)] = (pci, port)
+                on_pci = _PCI_PATH.search(line.text)
+                if on_pci and listing is not None:
+                    pci, card = on_pci.groups()
+                    pci = pci if pci.count(":") == 2 else "0000:" + pci
+                    listing.data.pci_slots[int(card)] = pci
                 continue
             if not (named or "/dev/snd/" in line.text or _is_node_listing(line.text)):
                 continue
