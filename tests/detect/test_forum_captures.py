@@ -830,3 +830,84 @@ def test_a_usb_by_path_link_is_not_the_cards_pci_slot() -> None:
     )
     facts = parse_capture(text)
     assert facts.cards[0].pci_slot is None
+
+
+def test_37_fast_track_mkii_portuguese_listings_and_lsusb(detect_json) -> None:
+    data = detect_json(forum_path("37"))
+    assert _cards(data) == [(0, "SB", "onboard"), (1, "Track", "interface")]
+    track = _card(data, 1)
+    # lsusb's 0763:2024 (the one M-Audio device) on bus 003, a USB 1.1 root hub: full speed
+    assert (track["usb_id"], track["usb_speed"], track["controller"]) == (
+        "0763:2024",
+        "full",
+        "0000:00:12.0",
+    )
+    assert (track["module"], track["playback"], track["capture"]) == ("snd_usb_audio", True, True)
+    assert (_card(data, 0)["playback"], _card(data, 0)["capture"]) == (True, True)
+    assert data["recommended"]["jack_device"] == "hw:Track"
+    assert data["kernel"] is None and data["findings"] == []
+
+
+def test_38_danish_aplay_and_ensoniq_audiopci_is_a_pci_sound_card(detect_json) -> None:
+    data = detect_json(forum_path("38"))
+    assert _cards(data) == [
+        (0, "AudioPCI", "onboard"),
+        (1, "Track", "interface"),
+        (3, "ICH6", "onboard"),
+    ]
+    ens, track, ich = _card(data, 0), _card(data, 1), _card(data, 3)
+    # Danish "lydkort 0: ... enhed 0:" lines are aplay -l: every card plays, none is shown recording
+    assert [(c["playback"], c["capture"]) for c in (ens, track, ich)] == [(True, None)] * 3
+    # snd_ens1371 sets the driver field "ENS1371"
+    assert (ens["module"], ens["family"], ens["description"]) == (
+        "snd_ens1371",
+        "pci_sound_card",
+        "PCI sound card",
+    )
+    assert (ich["module"], ich["family"]) == ("snd_intel8x0", "onboard")
+    assert (track["usb_speed"], track["controller"], track["usb_id"]) == (
+        "full",
+        "0000:00:1d.0",
+        None,
+    )
+    assert data["recommended"]["jack_device"] == "hw:Track"
+    assert data["jack_order"][0] == 1
+
+
+def test_39_fast_track_ultra_beside_a_capture_only_webcam(detect_json) -> None:
+    data = detect_json(forum_path("39"))
+    assert _cards(data) == [
+        (0, "Ultra", "interface"),
+        (1, "U0x46d0x9a1", "webcam_or_headset"),
+        (2, "CK804", "onboard"),
+    ]
+    ultra, cam, ck804 = _card(data, 0), _card(data, 1), _card(data, 2)
+    assert (ultra["usb_speed"], ultra["controller"], ultra["playback"], ultra["capture"]) == (
+        "high",
+        "0000:00:02.1",
+        True,
+        True,
+    )
+    # the webcam is absent from aplay -l and /proc/asound/devices shows it capturing only
+    assert (cam["usb_id"], cam["playback"], cam["capture"]) == ("046d:09a1", False, True)
+    assert (ck804["driver"], ck804["module"]) == ("NFORCE", "snd_intel8x0")
+    assert _codes(data, 1) == {"webcam_not_interface"}
+    assert data["recommended"]["jack_device"] == "hw:Ultra"
+    assert data["jack_order"] == [0, 2, 1]
+
+
+def test_40_hda_intel_hdmi_shown_only_playing_is_hdmi(detect_json) -> None:
+    data = detect_json(forum_path("40"))
+    assert _cards(data) == [(0, "HDMI", "hdmi"), (1, "PCH", "onboard"), (2, "VSL", "interface")]
+    hdmi, pch, vsl = _card(data, 0), _card(data, 1), _card(data, 2)
+    assert (hdmi["playback"], hdmi["capture"], hdmi["family"]) == (True, False, "hdmi")
+    assert (pch["playback"], pch["capture"]) == (True, True)
+    assert (vsl["module"], vsl["family"], vsl["usb_speed"], vsl["controller"]) == (
+        "snd_usb_audio",
+        "presonus_vsl",
+        "high",
+        "0000:00:14.0",
+    )
+    assert (vsl["playback"], vsl["capture"]) == (True, True)
+    assert data["recommended"]["jack_device"] == "hw:VSL"
+    assert data["jack_order"] == [2, 1, 0]

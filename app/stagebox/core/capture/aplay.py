@@ -1,4 +1,5 @@
-"""``aplay -l`` / ``arecord -l`` (any locale, e.g. German ``Karte 0: ... Gerät 0:``).
+"""``aplay -l`` / ``arecord -l`` (any locale, e.g. German ``Karte 0: ... Gerät 0:``, Danish
+``lydkort 0: ... enhed 0:``).
 
 A listing's direction comes from its ``**** List of PLAYBACK Hardware Devices ****`` line
 (the words PLAYBACK/CAPTURE are not translated); when the paste cut that line off, from the
@@ -18,7 +19,7 @@ from stagebox.core.facts import Direction
 # "card 0: Audigy2 [SB Audigy 2 ZS [SB0350]], device 0: emu10k1 [ADC Capture/...]"
 # The greedy short name runs to the last "]" that is followed by ", <word> <n>:".
 _CARD_LINE = re.compile(
-    r"^\s*(?:card|karte|carte|tarjeta|scheda|kaart|karta|kort|placa)\s+(\d+)\s*:\s*(\S+)\s*"
+    r"^\s*(?:card|karte|carte|tarjeta|scheda|kaart|karta|kort|lydkort|placa)\s+(\d+)\s*:\s*(\S+)\s*"
     r"\[(.*)\]\s*,\s*[^\W\d][\w-]*\s+(\d+)\s*:(.*)$",
     re.IGNORECASE,
 )
