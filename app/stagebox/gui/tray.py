@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -34,6 +34,9 @@ from stagebox.gui.tray_view import STATE_ICON, FallbackWindow, describe
 from stagebox.gui.wizard.fix_page import reason_of
 
 log = logging.getLogger(__name__)
+
+#: how soon a server that another `stagebox jack start` is still starting is looked at again
+STARTING_RELOOK_MS = 200
 
 
 class TrayApp(QObject):
@@ -266,7 +269,9 @@ class TrayApp(QObject):
         self.records_watcher.directoryChanged.connect(lambda _path: self.look_for_server())
 
     def look_for_server(self) -> None:
-        """Follow the active profile's server when something else started it."""
+        """Follow the active profile's server when something else started it. The look is
+        short (no waiting, no JACK client while the tray might stop a server): a start
+        elsewhere still in progress is looked at again shortly, while it lasts."""
         if self._looking:
             # a record written (temp file, then rename) while the look reads: not missed
             self._look_again = True
@@ -276,21 +281,20 @@ class TrayApp(QObject):
         if self.model.running or self.model.state is TrayState.STARTING:
             return
         name = self.profiles.get(self.active).settings.server_name or None
-        controller, watch = self.controller, self.signals.watch(name)
+        controller = self.controller
 
         def look() -> Any:
-            status = controller.status_when_ready(name)  # a CLI start may be under way
-            if not status.followable:
-                return None
-            watch.start()
-            return status, controller.record(name)
+            return controller.started_elsewhere(name)
 
         def done(found: Any = None) -> None:
             self._looking = False
-            self._found(found, watch)
             if self._look_again:
                 self._look_again = False
                 self.look_for_server()
+            elif found == "starting":
+                QTimer.singleShot(STARTING_RELOOK_MS, self.look_for_server)
+            elif found is not None:
+                self._follow(name, *found)
 
         def failed(exc: BaseException) -> None:
             log.warning("looking for a running JACK server failed: %s", exc)
@@ -299,9 +303,26 @@ class TrayApp(QObject):
         self._looking = True
         run_task(look, done, failed)
 
+    def _follow(self, name: str | None, status: Any, record: Any) -> None:
+        """Open the watch on the server found running, unless the tray started one since."""
+        if self.model.running or self.starting is not None or self._looking:
+            return
+        watch = self.signals.watch(name)
+        self._looking = True  # no second look or watch while this one connects
+
+        def attached(_value: object = None) -> None:
+            self._looking = False
+            self._found((status, record), watch)
+
+        def failed(exc: BaseException) -> None:
+            self._looking = False
+            log.warning("following the running JACK server failed: %s", exc)
+
+        run_task(watch.start, attached, failed)
+
     def _found(self, found: Any, watch: Any) -> None:
-        if found is None or self.model.running or self.starting is not None:
-            watch.stop()  # nothing runs, or the tray started one meanwhile
+        if self.model.running or self.starting is not None:
+            watch.stop()  # the tray started one meanwhile
             return
         status, record = found
         settings = status.settings

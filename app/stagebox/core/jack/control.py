@@ -525,18 +525,19 @@ class JackController:
         blocking = [e for e in explain_log(text) if e.severity == BLOCKING]
         return blocking[0].message if blocking else reason
 
-    def status_when_ready(
-        self, server_name: str | None = None, timeout: float = READY_TIMEOUT_S
-    ) -> JackStatus:
-        """Like :meth:`status`, but a server Stagebox is still starting (recorded, alive,
-        not answering yet: another `stagebox jack start` in progress) is waited for first."""
+    def started_elsewhere(
+        self, server_name: str | None = None
+    ) -> tuple[JackStatus, ServerRecord | None] | str | None:
+        """What runs under ``server_name`` for a watcher that did not start it: (status,
+        record) of a server to follow, "starting" while another Stagebox process is still
+        starting it (recorded, alive, not answering yet), else None. Never waits."""
+        status = self.status(server_name)
+        if status.followable:
+            return status, self.record(server_name)
         record = self.record(server_name)
         if record is not None and self.owned_pid(record) is not None:
-            with contextlib.suppress(StageboxError):
-                jack_client.wait_until_ready(
-                    server_name, _Elsewhere(self.root, record.pid), timeout=timeout
-                )
-        return self.status(server_name)
+            return "starting"
+        return None
 
     # -- status --------------------------------------------------------------------------
     def status(self, server_name: str | None = None) -> JackStatus:
@@ -676,16 +677,6 @@ class JackController:
 
         with open(log_path, "a" if append else "w", encoding="utf-8") as log_file:
             run_hook(command, settings, preset, log_file)
-
-
-class _Elsewhere:
-    """A process another program started, polled through /proc (not our child)."""
-
-    def __init__(self, root: SystemRoot, pid: int) -> None:
-        self.root, self.pid = root, pid
-
-    def poll(self) -> int | None:
-        return None if system.process_info(self.root, self.pid) is not None else 0
 
 
 def _latency(facts: jack_client.ServerFacts, settings: JackSettings | None) -> float:
