@@ -59,6 +59,8 @@ class _Context:
     kb: KnowledgeBase
     findings: list[Finding] = field(default_factory=list)
     linked_usb: set[int] = field(default_factory=set)  # id() of usb devices that have a card
+    #: the input's PCI devices that a known sound driver drives (see _pci_cards)
+    pci_cards: list[_PciCard] | None = None
 
     def add(
         self, name: str, card: int | None = None, usb_id: str | None = None, **fields: Any
@@ -358,7 +360,14 @@ class _PciCard:
 
 
 def _pci_cards(ctx: _Context) -> list[_PciCard]:
-    """The PCI devices of the input that a known sound driver drives (lspci, alsa-info)."""
+    """The PCI devices of the input that a known sound driver drives (lspci, alsa-info);
+    worked out once per detection (every card and two findings ask)."""
+    if ctx.pci_cards is None:
+        ctx.pci_cards = _find_pci_cards(ctx)
+    return ctx.pci_cards
+
+
+def _find_pci_cards(ctx: _Context) -> list[_PciCard]:
     found = []
     for device in ctx.facts.pci_devices or []:
         texts = [t for t in (device.description, device.subsystem) if t]
@@ -868,29 +877,23 @@ def _machine_findings(ctx: _Context, cards: list[Card], missing: list[UsbAudioWi
                 )
 
 
-def _drivers_without_card(ctx: _Context, pci: list[_PciCard] | None = None) -> None:
+def _drivers_without_card(ctx: _Context) -> None:
     """No card, yet the driver of a known interface family is loaded (lsmod, alsa-info's
     "All Loaded Modules"): it did not set up the hardware it drives. A PCI card of that
     driver that lspci shows was already told (driver_not_bound)."""
-    pci = _pci_cards(ctx) if pci is None else pci
-    shown = {p.driver.module for p in pci}
+    shown = {p.driver.module for p in _pci_cards(ctx)}
     for module in ctx.facts.modules or []:
         family = ctx.kb.family_of_module(module)
         if family is not None and family.kind is Kind.INTERFACE and module not in shown:
-            ctx.add("driver_loaded_without_card", **_driver_fields(module, family, pci))
+            ctx.add("driver_loaded_without_card", **_driver_fields(module, family))
 
 
-def _driver_fields(module: str, family: Family, pci: list[_PciCard]) -> dict[str, Any]:
-    mine = [p for p in pci if p.driver.module == module]
-    named = "; ".join(f"{p.name} at {p.device.slot}" for p in mine)
+def _driver_fields(module: str, family: Family) -> dict[str, Any]:
     return {
         "module": module,
         "family_title": family.title,
         "dashed": _dashed(module),
         "grep": module.removeprefix("snd_"),
-        "pci_card": f" for the PCI card {named}"
-        if len(mine) == 1
-        else (f" for the PCI cards {named}" if mine else ""),
     }
 
 
@@ -900,7 +903,7 @@ def _pci_without_card(ctx: _Context, cards: list[Card]) -> None:
     for item in pci:
         if any(_drives(c, c.family, item) for c in cards if c.usb_id is None):
             continue
-        fields = _driver_fields(item.driver.module, item.family, pci)
+        fields = _driver_fields(item.driver.module, item.family)
         fields.update(model=item.name, slot=item.device.slot)
         if ctx.facts.modules is not None and item.driver.module in ctx.facts.modules:
             ctx.add("driver_not_bound_pci_loaded", **fields)

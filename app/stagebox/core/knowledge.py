@@ -401,7 +401,6 @@ FINDING_FIELDS = frozenset(
         "dashed",
         "grep",
         "where",
-        "pci_card",
         "slot",
         "why",
         "error",
