@@ -312,7 +312,7 @@ class TrayApp(QObject):
 
         def attached(_value: object = None) -> None:
             self._looking = False
-            self._found((status, record), watch)
+            self._found(status, record, watch)
 
         def failed(exc: BaseException) -> None:
             self._looking = False
@@ -320,11 +320,10 @@ class TrayApp(QObject):
 
         run_task(watch.start, attached, failed)
 
-    def _found(self, found: Any, watch: Any) -> None:
+    def _found(self, status: Any, record: Any, watch: Any) -> None:
         if self.model.running or self.starting is not None:
             watch.stop()  # the tray started one meanwhile
             return
-        status, record = found
         settings = status.settings
         self.watch, self.server_record, self.running_settings = watch, record, settings
         self.adopted = True

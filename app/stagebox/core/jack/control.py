@@ -531,10 +531,10 @@ class JackController:
         """What runs under ``server_name`` for a watcher that did not start it: (status,
         record) of a server to follow, "starting" while another Stagebox process is still
         starting it (recorded, alive, not answering yet), else None. Never waits."""
-        status = self.status(server_name)
-        if status.followable:
-            return status, self.record(server_name)
+        status = self.status(server_name)  # drops the record of a server that has ended
         record = self.record(server_name)
+        if status.followable:
+            return status, record
         if record is not None and self.owned_pid(record) is not None:
             return "starting"
         return None
